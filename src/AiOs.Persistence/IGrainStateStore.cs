@@ -1,0 +1,40 @@
+namespace AiOs.Persistence;
+
+/// <summary>Identifies one named state of one grain.</summary>
+/// <param name="GrainId">The grain.</param>
+/// <param name="StateName">The state's name within the grain.</param>
+/// <param name="Partition">The grain's partition (stored with the row, used for fencing and ownership queries).</param>
+public readonly record struct GrainStateKey(GrainId GrainId, string StateName, int Partition)
+{
+    public override string ToString() => $"{GrainId} state '{StateName}'";
+}
+
+/// <summary>A stored state row.</summary>
+/// <param name="Json">The state as JSON text.</param>
+/// <param name="ETag">The row's version; changes on every write.</param>
+/// <param name="WrittenBy">The silo that wrote it.</param>
+/// <param name="WrittenAt">When it was written.</param>
+public sealed record StoredGrainState(string Json, string ETag, string WrittenBy, DateTimeOffset WrittenAt);
+
+/// <summary>Durable grain state with optimistic concurrency. Implementations own their SQL.</summary>
+public interface IGrainStateStore
+{
+    /// <summary>The provider's name as shown in errors ("SQLite", "PostgreSQL").</summary>
+    string ProviderName { get; }
+
+    /// <summary>Reads a row, or null when there is none.</summary>
+    /// <exception cref="StorageUnavailableException">The storage cannot be reached.</exception>
+    Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or updates a row, returning its new ETag. <paramref name="expectedETag"/> is the ETag the writer
+    /// last saw, or null when it believes there is no row.</summary>
+    /// <exception cref="InconsistentStateException">The stored ETag differs from <paramref name="expectedETag"/>, or a row
+    /// exists when none was expected, or none exists when one was. Nothing was written.</exception>
+    /// <exception cref="LeaseLostException">The writer's fence is no longer current. Nothing was written.</exception>
+    /// <exception cref="StorageUnavailableException">The storage cannot be reached; the write may be retried.</exception>
+    Task<string> WriteAsync(GrainStateKey key, string json, string? expectedETag, StorageWriter writer, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a row. <paramref name="expectedETag"/> as for <see cref="WriteAsync"/>; clearing a row that does
+    /// not exist with a null ETag succeeds.</summary>
+    Task ClearAsync(GrainStateKey key, string? expectedETag, StorageWriter writer, CancellationToken cancellationToken = default);
+}
