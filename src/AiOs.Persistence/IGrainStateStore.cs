@@ -10,11 +10,12 @@ public readonly record struct GrainStateKey(GrainId GrainId, string StateName, i
 }
 
 /// <summary>A stored state row.</summary>
-/// <param name="Json">The state as JSON text.</param>
+/// <param name="Json">The state as JSON text; null for a cleared row (a tombstone that keeps the version sequence going,
+/// so that an ETag is never reused after a clear and a later insert).</param>
 /// <param name="ETag">The row's version; changes on every write.</param>
 /// <param name="WrittenBy">The silo that wrote it.</param>
 /// <param name="WrittenAt">When it was written.</param>
-public sealed record StoredGrainState(string Json, string ETag, string WrittenBy, DateTimeOffset WrittenAt);
+public sealed record StoredGrainState(string? Json, string ETag, string WrittenBy, DateTimeOffset WrittenAt);
 
 /// <summary>Durable grain state with optimistic concurrency. Implementations own their SQL.</summary>
 public interface IGrainStateStore
@@ -34,7 +35,8 @@ public interface IGrainStateStore
     /// <exception cref="StorageUnavailableException">The storage cannot be reached; the write may be retried.</exception>
     Task<string> WriteAsync(GrainStateKey key, string json, string? expectedETag, StorageWriter writer, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes a row. <paramref name="expectedETag"/> as for <see cref="WriteAsync"/>; clearing a row that does
-    /// not exist with a null ETag succeeds.</summary>
-    Task ClearAsync(GrainStateKey key, string? expectedETag, StorageWriter writer, CancellationToken cancellationToken = default);
+    /// <summary>Clears a row: its JSON becomes null and its version moves on (a tombstone), and the new ETag is returned.
+    /// <paramref name="expectedETag"/> as for <see cref="WriteAsync"/>. Clearing when there is no row and none was
+    /// expected succeeds and returns null.</summary>
+    Task<string?> ClearAsync(GrainStateKey key, string? expectedETag, StorageWriter writer, CancellationToken cancellationToken = default);
 }
