@@ -1,0 +1,36 @@
+using AiOs.Persistence;
+using AiOs.Persistence.PostgreSql;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the PostgreSQL storage provider.</summary>
+public static class PostgreSqlStorageServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="PostgreSqlStorageProvider"/> as the silo's <see cref="IStorageProvider"/>,
+    /// <see cref="IGrainStateStore"/> and <see cref="IReminderTable"/> (one instance, one data source, for all three),
+    /// with its options validated at start. Bind the options from configuration section
+    /// <see cref="PostgreSqlStorageOptions.SectionName"/> and/or set them in <paramref name="configure"/>.</summary>
+    public static IServiceCollection AddAiOsPostgreSqlStorage(this IServiceCollection services, Action<PostgreSqlStorageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<PostgreSqlStorageOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlStorageOptions>, PostgreSqlStorageOptionsValidator>());
+        services.TryAddSingleton(sp => new PostgreSqlStorageProvider(
+            sp.GetRequiredService<IOptions<PostgreSqlStorageOptions>>().Value,
+            sp.GetService<ILogger<PostgreSqlStorageProvider>>(),
+            sp.GetService<TimeProvider>()));
+        services.AddSingleton<IStorageProvider>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<IGrainStateStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        return services;
+    }
+}
