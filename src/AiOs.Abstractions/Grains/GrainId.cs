@@ -11,7 +11,7 @@ public readonly record struct GrainId
 
     public GrainId(string type, string key)
     {
-        ValidateType(type);
+        ValidateTypeName(type);
         GrainKey.Validate(key);
         Type = type;
         Key = key;
@@ -66,7 +66,8 @@ public readonly record struct GrainId
         return true;
     }
 
-    internal static void ValidateType(string type)
+    /// <summary>Throws an <see cref="ArgumentException"/> when <paramref name="type"/> is not a valid grain type name.</summary>
+    public static void ValidateTypeName(string type)
     {
         var problem = DescribeType(type);
         if (problem is not null)

@@ -32,7 +32,8 @@ public static class GrainInterfaceRegistry
 {
     private static readonly ConcurrentDictionary<Type, GrainInterfaceInfo> Interfaces = new();
     private static readonly ConcurrentDictionary<string, GrainMethodDescriptor> MethodsById = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<Assembly, bool> LoadedAssemblies = new();
+    private static readonly HashSet<Assembly> LoadedAssemblies = [];
+    private static readonly Lock LoadLock = new();
 
     /// <summary>The generated code of <paramref name="interfaceType"/>.</summary>
     /// <exception cref="InvalidOperationException">No proxy was generated for the interface.</exception>
@@ -71,11 +72,21 @@ public static class GrainInterfaceRegistry
     /// <summary>Reads the generated interfaces of <paramref name="assembly"/>, once.</summary>
     public static void Load(Assembly assembly)
     {
-        if (!LoadedAssemblies.TryAdd(assembly, true))
+        // Under a lock, and marked loaded only once populated, so that a concurrent reader never sees a half-read assembly.
+        lock (LoadLock)
         {
-            return;
-        }
+            if (LoadedAssemblies.Contains(assembly))
+            {
+                return;
+            }
 
+            Populate(assembly);
+            LoadedAssemblies.Add(assembly);
+        }
+    }
+
+    private static void Populate(Assembly assembly)
+    {
         foreach (var attribute in assembly.GetCustomAttributes<GrainProxyProviderAttribute>())
         {
             var provider = (IGrainProxyProvider)Activator.CreateInstance(attribute.ProviderType)!;

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using AiOs.Runtime.Messaging;
+using AiOs.Runtime.Placement;
+
+namespace AiOs.Runtime.Activation;
+
+/// <summary>The activations of this silo, one per grain id, and the routing of each call to its activation. A grain
+/// is activated on its first call; the dictionary's atomic get-or-add guarantees one activation per grain in the silo
+/// (the losing candidate of a race is never started).</summary>
+internal sealed class Catalog(SiloRuntime runtime)
+{
+    private readonly ConcurrentDictionary<GrainId, ActivationData> _activations = new();
+    private volatile bool _accepting;
+    private volatile bool _stopping;
+
+    /// <summary>Number of activations.</summary>
+    public int Count => _activations.Count;
+
+    /// <summary>The activations now (a snapshot, safe to enumerate while calls run).</summary>
+    public IEnumerable<ActivationData> Activations => _activations.Values;
+
+    public void Start() => _accepting = true;
+
+    /// <summary>Refuses new activations from now on; existing ones keep serving until deactivated.</summary>
+    public void BeginStopping() => _stopping = true;
+
+    /// <summary>The activation of <paramref name="grainId"/>, if there is one.</summary>
+    public ActivationData? Find(GrainId grainId) => _activations.GetValueOrDefault(grainId);
+
+    /// <summary>Routes a message to its grain's activation, creating it if needed. Never throws: a call that cannot be
+    /// routed is settled with the reason.</summary>
+    public void Dispatch(Message message)
+    {
+        var target = message.Target;
+        if (!_accepting)
+        {
+            message.Complete(new SiloUnavailableException($"The silo is not started; {message} cannot be delivered yet."));
+            return;
+        }
+
+        if (_stopping && message.Caller is null)
+        {
+            // Calls made by grains that are finishing their work still go through; new work from outside does not.
+            message.Complete(new SiloUnavailableException($"The silo is shutting down; it does not accept {message} any more."));
+            return;
+        }
+
+        while (true)
+        {
+            var activation = _activations.GetValueOrDefault(target);
+            if (activation is null)
+            {
+                if (_stopping)
+                {
+                    message.Complete(new SiloUnavailableException($"The silo is shutting down; it does not activate {target} any more."));
+                    return;
+                }
+
+                var classInfo = runtime.Types.Find(target.Type);
+                if (classInfo is null)
+                {
+                    message.Complete(new InvalidOperationException(
+                        $"No grain class is registered for grain type '{target.Type}' (calling {message})."));
+                    return;
+                }
+
+                var partition = PartitionHasher.GetPartition(target, runtime.Ownership.PartitionCount);
+                activation = _activations.GetOrAdd(target, new ActivationData(target, partition, classInfo, runtime));
+            }
+
+            if (activation.Enqueue(message))
+            {
+                return;
+            }
+
+            // The activation finished deactivating between lookup and enqueue: drop it and route again.
+            _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(target, activation));
+        }
+    }
+
+    /// <summary>Forgets an activation that has become invalid.</summary>
+    public void Remove(ActivationData activation) =>
+        _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(activation.GrainId, activation));
+}

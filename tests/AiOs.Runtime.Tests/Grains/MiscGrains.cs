@@ -1,0 +1,36 @@
+namespace AiOs.Runtime.Tests.Grains;
+
+public interface IFaultyGrain : IGrainWithStringKey
+{
+    Task Throw(string message);
+
+    Task<int> Add(int a, int b);
+
+    ValueTask<string?> MaybeName(string? name);
+
+    ValueTask Nothing();
+}
+
+public sealed class FaultyGrain : Grain, IFaultyGrain
+{
+    public Task Throw(string message) => throw new InvalidOperationException(message);
+
+    public Task<int> Add(int a, int b) => Task.FromResult(a + b);
+
+    public ValueTask<string?> MaybeName(string? name) => ValueTask.FromResult(name);
+
+    public ValueTask Nothing() => ValueTask.CompletedTask;
+}
+
+/// <summary>A grain whose constructor needs a service the silo does not have.</summary>
+public interface INeedsServiceGrain : IGrainWithStringKey
+{
+    Task Ping();
+}
+
+public sealed class NeedsServiceGrain(IUnregisteredService service) : Grain, INeedsServiceGrain
+{
+    public Task Ping() => Task.FromResult(service);
+}
+
+public interface IUnregisteredService;
