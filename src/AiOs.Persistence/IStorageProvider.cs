@@ -6,8 +6,8 @@ public interface IStorageProvider
     /// <summary>"SQLite" or "PostgreSQL".</summary>
     string Name { get; }
 
-    /// <summary>Where the data lives, for logs and errors, without credentials (e.g. "SQLite at /data/aios.db",
-    /// "PostgreSQL at db.local:5432, database aios, schema aios").</summary>
+    /// <summary>The provider and where its data lives, for logs and errors, without credentials (e.g. "SQLite at
+    /// /data/aios.db", "PostgreSQL at db.local:5432, database aios, schema aios").</summary>
     string Location { get; }
 
     /// <summary>Connects and applies pending migrations, idempotently (several processes may start at once).</summary>

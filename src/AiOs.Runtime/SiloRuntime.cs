@@ -78,6 +78,9 @@ public sealed class SiloRuntime : IAsyncDisposable
     /// <summary>Number of activations in this silo.</summary>
     public int ActivationCount => Catalog.Count;
 
+    /// <summary>True between a successful start and the beginning of stop.</summary>
+    public bool IsRunning { get; private set; }
+
     internal IServiceProvider Services { get; }
 
     internal GrainCallOptions CallOptions { get; }
@@ -121,12 +124,14 @@ public sealed class SiloRuntime : IAsyncDisposable
         _sweeper.Start();
         _collector.Start();
         await Reminders.StartAsync(cancellationToken).ConfigureAwait(false);
+        IsRunning = true;
     }
 
     /// <summary>Stops gracefully: no new activations, reminders stop, every activation finishes its running calls and
     /// deactivates (bounded by the deactivation timeout).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        IsRunning = false;
         Catalog.BeginStopping();
         await Reminders.DisposeAsync().ConfigureAwait(false);
         _collector.Dispose();

@@ -22,15 +22,15 @@ internal sealed class SiloHostedService(IServiceProvider services, SiloRuntime r
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                Log.StorageInitializationFailed(logger, exception, $"{storage.Name} at {storage.Location}");
+                Log.StorageInitializationFailed(logger, exception, storage.Location);
                 throw exception as StorageUnavailableException ?? new StorageUnavailableException(
-                    $"{storage.Name} storage at {storage.Location} could not be prepared: {exception.Message}", exception);
+                    $"{storage.Location} could not be prepared: {exception.Message}", exception);
             }
         }
 
         await runtime.StartAsync(cancellationToken).ConfigureAwait(false);
         Log.SiloStarted(logger, options.Value.SiloId, runtime.Types.Classes.Count(), runtime.Ownership.PartitionCount,
-            storage is null ? "none" : $"{storage.Name} at {storage.Location}");
+            storage?.Location ?? "none");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

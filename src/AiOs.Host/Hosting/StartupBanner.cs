@@ -1,0 +1,26 @@
+using AiOs.Persistence;
+using AiOs.Runtime;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace AiOs.Host.Hosting;
+
+/// <summary>Prints, once the server listens, where the service can be reached and what it runs on. Written to standard
+/// output (not only the log) because it is the first thing a new user needs to see.</summary>
+internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, SiloRuntime runtime, IServiceProvider services) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "(unknown)";
+            Console.Out.WriteLine($"AiOs is running at {address}  (health: {address}/healthz)");
+            Console.Out.WriteLine($"  silo {runtime.SiloId} · storage {services.GetService<IStorageProvider>()?.Location ?? "none"}");
+            Console.Out.WriteLine("  Press Ctrl+C to stop.");
+            Console.Out.Flush();
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
