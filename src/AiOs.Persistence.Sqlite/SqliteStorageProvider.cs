@@ -12,9 +12,9 @@ namespace AiOs.Persistence.Sqlite;
 /// commits, and never corrupts the file. <c>FULL</c> would add an fsync to every commit, several times the write latency,
 /// to also cover power loss.</para>
 /// <para>Concurrency: SQLite has one writer at a time. Writes of this process queue on one semaphore and run on one
-/// dedicated connection, so they never contend with each other for the file lock (which Microsoft.Data.Sqlite would
-/// resolve by sleeping and retrying, holding a thread each). Readers use pooled connections and, in WAL mode, neither
-/// wait for the writer nor take the semaphore.</para>
+/// dedicated connection and thread, so they never contend with each other for the file lock (which Microsoft.Data.Sqlite
+/// would resolve by sleeping and retrying, blocking a thread each). Readers use pooled connections and, in WAL mode,
+/// neither wait for the writer nor take the semaphore.</para>
 /// <para>Single silo: <see cref="InitializeAsync"/> locks <c>&lt;database&gt;.lock</c> exclusively for the provider's
 /// lifetime; a second silo on the same file is refused.</para>
 /// </remarks>
@@ -28,6 +28,7 @@ public sealed partial class SqliteStorageProvider : IStorageProvider, IGrainStat
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private SqliteConnection? _writer;
+    private SqliteWriterThread? _writerThread;
     private SqliteSiloLock? _siloLock;
     private volatile bool _initialized;
     private volatile bool _disposed;
@@ -99,6 +100,7 @@ public sealed partial class SqliteStorageProvider : IStorageProvider, IGrainStat
             {
                 _writer = OpenWriter();
                 SqliteMigrator.Apply(_writer, Location, _time, _logger);
+                _writerThread = new SqliteWriterThread($"AiOs SQLite writer ({Path.GetFileName(DatabasePath)})");
                 _initialized = true;
             }
             catch (SqliteException ex) when (SqliteErrors.IsUnavailable(ex))
@@ -179,6 +181,8 @@ public sealed partial class SqliteStorageProvider : IStorageProvider, IGrainStat
 
     private void ReleaseResources()
     {
+        _writerThread?.Dispose();
+        _writerThread = null;
         _writer?.Dispose();
         _writer = null;
         using (var pooled = new SqliteConnection(_readerConnectionString))
@@ -238,7 +242,9 @@ public sealed partial class SqliteStorageProvider : IStorageProvider, IGrainStat
         {
             ThrowIfNotReady();
             cancellationToken.ThrowIfCancellationRequested();
-            return write(_writer!);
+
+            var connection = _writer!;
+            return await _writerThread!.RunAsync(() => write(connection)).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (SqliteErrors.IsUnavailable(ex))
         {

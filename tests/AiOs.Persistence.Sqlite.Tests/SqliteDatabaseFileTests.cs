@@ -1,0 +1,54 @@
+namespace AiOs.Persistence.Sqlite.Tests;
+
+/// <summary>What the provider does to the file system and the database file.</summary>
+[Trait("Category", "Integration")]
+public sealed class SqliteDatabaseFileTests(SqliteTestDatabase database) : IClassFixture<SqliteTestDatabase>
+{
+    [Fact]
+    public async Task Initialize_MissingDirectories_CreatesThemAndTheDatabase()
+    {
+        var directory = Path.Combine(database.NewDirectory(), "nested", "deeper");
+        using var provider = new SqliteStorageProvider(new SqliteStorageOptions { DataDirectory = directory, FileName = "custom.db" });
+
+        await provider.InitializeAsync();
+
+        Assert.Equal(Path.Combine(directory, "custom.db"), provider.DatabasePath);
+        Assert.True(File.Exists(provider.DatabasePath));
+        Assert.Equal($"SQLite at {provider.DatabasePath}", provider.Location);
+    }
+
+    [Fact]
+    public async Task Initialize_SwitchesTheDatabaseToWriteAheadLogging()
+    {
+        var directory = database.NewDirectory();
+        using var provider = new SqliteStorageProvider(SqliteTestDatabase.OptionsFor(directory));
+
+        await provider.InitializeAsync();
+
+        // journal_mode=WAL is stored in the file, so any other connection reports it.
+        Assert.Equal("wal", database.Query("PRAGMA journal_mode", directory)[0][0]);
+    }
+
+    [Fact]
+    public async Task Initialize_CreatesTheTablesOfTheShippedMigration()
+    {
+        var directory = database.NewDirectory();
+        using var provider = new SqliteStorageProvider(SqliteTestDatabase.OptionsFor(directory));
+
+        await provider.InitializeAsync();
+
+        var tables = database.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", directory).Select(r => (string)r[0]!);
+        Assert.Equal(["aios_grain_state", "aios_reminder_versions", "aios_reminders", "aios_schema_migrations"], tables);
+    }
+
+    [Fact]
+    public async Task Operations_AfterDispose_ThrowObjectDisposed()
+    {
+        var provider = new SqliteStorageProvider(SqliteTestDatabase.OptionsFor(database.NewDirectory()));
+        await provider.InitializeAsync();
+        provider.Dispose();
+        provider.Dispose(); // idempotent: the container may dispose it once per registered contract
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => provider.ReadAsync(new GrainStateKey(new GrainId("t", "k"), "s", 0)));
+    }
+}

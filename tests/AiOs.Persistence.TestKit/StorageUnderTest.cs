@@ -1,0 +1,38 @@
+namespace AiOs.Persistence.TestKit;
+
+/// <summary>A storage provider under test: one instance seen through its three contracts.</summary>
+public sealed class StorageUnderTest : IAsyncDisposable
+{
+    private readonly object _provider;
+
+    private StorageUnderTest(object provider, IStorageProvider storage, IGrainStateStore states, IReminderTable reminders)
+    {
+        _provider = provider;
+        Provider = storage;
+        States = states;
+        Reminders = reminders;
+    }
+
+    public IStorageProvider Provider { get; }
+
+    public IGrainStateStore States { get; }
+
+    public IReminderTable Reminders { get; }
+
+    public static StorageUnderTest Of<T>(T provider)
+        where T : class, IStorageProvider, IGrainStateStore, IReminderTable =>
+        new(provider, provider, provider, provider);
+
+    public async ValueTask DisposeAsync()
+    {
+        switch (_provider)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+    }
+}
