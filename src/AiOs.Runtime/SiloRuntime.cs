@@ -47,8 +47,7 @@ public sealed class SiloRuntime : IAsyncDisposable
         ReminderTable = services.GetService<IReminderTable>();
         ResponseTimeoutTicks = (long)(CallOptions.ResponseTimeout.TotalSeconds * time.TimestampFrequency);
 
-        IncomingFilters = (CallOptions.RecordCallMetrics ? [new GrainCallMetricsFilter(instruments)] : Array.Empty<IIncomingGrainCallFilter>())
-            .Concat(incomingFilters).ToArray();
+        IncomingFilters = incomingFilters.ToArray();
         OutgoingFilters = outgoingFilters.ToArray();
 
         Types = new GrainTypeRegistry(grainAssemblies, grainClasses);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AiOs.Runtime.Messaging;
 using AiOs.Runtime.State;
 using AiOs.Runtime.Timers;
@@ -67,6 +68,7 @@ internal sealed partial class ActivationData
         // Visible to everything this call does, through its awaits; undone for our caller when this method returns.
         RequestContext.Current = message;
         Exception? error = null;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             if (_runtime.IncomingFilters.Length == 0)
@@ -81,6 +83,11 @@ internal sealed partial class ActivationData
         catch (Exception exception)
         {
             error = exception;
+        }
+
+        if (_runtime.CallOptions.RecordCallMetrics)
+        {
+            _runtime.Instruments.RecordCall(ClassInfo.StatisticsFor(message.Request.Method, _runtime.Instruments.Statistics), Stopwatch.GetTimestamp() - started, error is not null);
         }
 
         bool deactivate;

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Reflection;
+using AiOs.Invocation;
+using AiOs.Runtime.Metrics;
 
 namespace AiOs.Runtime.Grains;
 
@@ -40,6 +43,14 @@ internal sealed class GrainClassInfo
     public IReadOnlyList<Type> Interfaces { get; }
 
     public override string ToString() => $"{TypeName} ({GrainClass.Name})";
+
+    // Method descriptors are static per generated request class (and per grain class and name for timers), so a
+    // reference-keyed cache stays small and finds a call's statistics cell without hashing strings.
+    private readonly ConcurrentDictionary<GrainMethodDescriptor, MethodCallStatistics> _statistics = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The statistics cell for calls of <paramref name="method"/> on this grain type.</summary>
+    public MethodCallStatistics StatisticsFor(GrainMethodDescriptor method, CallStatistics all) =>
+        _statistics.TryGetValue(method, out var statistics) ? statistics : _statistics.GetOrAdd(method, all.For(TypeName, method));
 
     private static string GetTypeName(Type grainClass)
     {

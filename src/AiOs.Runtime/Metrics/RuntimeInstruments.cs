@@ -4,7 +4,11 @@ using System.Diagnostics.Metrics;
 namespace AiOs.Runtime.Metrics;
 
 /// <summary>The runtime's instruments, on a meter named <see cref="MeterName"/> created through the host's
-/// <see cref="IMeterFactory"/> (so that each silo in one process has its own).</summary>
+/// <see cref="IMeterFactory"/> (so that each silo in one process has its own).
+///
+/// Calls and errors are observable counters read from <see cref="CallStatistics"/>, which the runtime keeps anyway, so
+/// an exporter adds no cost per call. The duration histogram is pushed per call, but only while a listener (such as
+/// an OpenTelemetry exporter) has enabled it.</summary>
 public sealed class RuntimeInstruments
 {
     /// <summary>The meter's name.</summary>
@@ -21,8 +25,8 @@ public sealed class RuntimeInstruments
     public RuntimeInstruments(IMeterFactory meterFactory)
     {
         Meter = meterFactory.Create(MeterName);
-        Calls = Meter.CreateCounter<long>("aios.grain.calls", "{call}", "Grain calls completed, per grain type and method.");
-        Errors = Meter.CreateCounter<long>("aios.grain.errors", "{call}", "Grain calls that threw, per grain type and method.");
+        Meter.CreateObservableCounter("aios.grain.calls", () => Observe(s => s.Calls), "{call}", "Grain calls completed, per grain type and method.");
+        Meter.CreateObservableCounter("aios.grain.errors", () => Observe(s => s.Errors), "{call}", "Grain calls that threw, per grain type and method.");
         Duration = Meter.CreateHistogram<double>("aios.grain.call.duration", "ms", "Grain call execution time, per grain type and method.");
         _activations = Meter.CreateUpDownCounter<long>("aios.grain.activations", "{activation}", "Live activations per grain type.");
     }
@@ -30,19 +34,31 @@ public sealed class RuntimeInstruments
     /// <summary>The meter all instruments belong to.</summary>
     public Meter Meter { get; }
 
-    public Counter<long> Calls { get; }
+    /// <summary>The statistics the observable instruments read.</summary>
+    public CallStatistics Statistics { get; } = new();
 
-    public Counter<long> Errors { get; }
-
-    public Histogram<double> Duration { get; }
+    internal Histogram<double> Duration { get; }
 
     internal void ActivationCreated(string grainType) => _activations.Add(1, new KeyValuePair<string, object?>(GrainTypeTag, grainType));
 
     internal void ActivationRemoved(string grainType) => _activations.Add(-1, new KeyValuePair<string, object?>(GrainTypeTag, grainType));
 
-    internal static TagList Tags(string grainType, string method) => new()
+    /// <summary>Records one call in the statistics and, when enabled, in the duration histogram.</summary>
+    internal void RecordCall(MethodCallStatistics statistics, long elapsedTicks, bool failed)
     {
-        { GrainTypeTag, grainType },
-        { MethodTag, method },
-    };
+        statistics.Record(elapsedTicks, failed);
+        if (Duration.Enabled)
+        {
+            Duration.Record(
+                elapsedTicks * 1000.0 / Stopwatch.Frequency,
+                new KeyValuePair<string, object?>(GrainTypeTag, statistics.GrainType),
+                new KeyValuePair<string, object?>(MethodTag, statistics.Method));
+        }
+    }
+
+    private IEnumerable<Measurement<long>> Observe(Func<MethodCallSnapshot, long> value) =>
+        Statistics.Snapshot().Select(s => new Measurement<long>(
+            value(s),
+            new KeyValuePair<string, object?>(GrainTypeTag, s.GrainType),
+            new KeyValuePair<string, object?>(MethodTag, s.Method)));
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AiOs.Invocation;
 using AiOs.Runtime.Activation;
 using AiOs.Runtime.Messaging;
@@ -9,6 +10,9 @@ namespace AiOs.Runtime.Timers;
 /// ends, so ticks never overlap however long one runs.</summary>
 internal sealed class GrainTimer : IGrainTimer
 {
+    // One descriptor per grain class and timer name, shared by all activations, so statistics are kept per timer name.
+    private static readonly ConcurrentDictionary<(Type GrainClass, string Name), GrainMethodDescriptor> Descriptors = new();
+
     private readonly ActivationData _activation;
     private readonly Func<CancellationToken, Task> _callback;
     private readonly GrainTimerOptions _options;
@@ -25,9 +29,9 @@ internal sealed class GrainTimer : IGrainTimer
         _options = options;
         _period = options.Period;
         _logger = logger;
-        Descriptor = new GrainMethodDescriptor(
-            typeof(IGrainTimer), name, "timer:" + name, GrainMethodOptions.None, Type.EmptyTypes, typeof(VoidResult),
-            static () => throw new NotSupportedException("Timer ticks are never sent between silos."));
+        Descriptor = Descriptors.GetOrAdd((activation.ClassInfo.GrainClass, name), static key => new GrainMethodDescriptor(
+            typeof(IGrainTimer), key.Name, "timer:" + key.Name, GrainMethodOptions.None, Type.EmptyTypes, typeof(VoidResult),
+            static () => throw new NotSupportedException("Timer ticks are never sent between silos.")));
         _timer = time.CreateTimer(static state => ((GrainTimer)state!).OnDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 

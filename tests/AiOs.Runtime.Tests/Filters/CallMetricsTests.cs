@@ -7,11 +7,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AiOs.Runtime.Tests.Filters;
 
-/// <summary>The built-in metrics filter, read through a real <see cref="MeterListener"/>.</summary>
+/// <summary>The built-in call metrics: the runtime's statistics, and what a real <see cref="MeterListener"/> (as an
+/// OpenTelemetry exporter would use) reads from the silo's meter.</summary>
 [Trait("Category", "Unit")]
 public sealed class CallMetricsTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly ConcurrentDictionary<string, double> _totals = new();
+    private readonly ConcurrentDictionary<string, double> _latest = new();
+    private readonly ConcurrentDictionary<string, double> _pushed = new();
     private TestSilo _silo = null!;
     private MeterListener _listener = null!;
 
@@ -30,7 +32,7 @@ public sealed class CallMetricsTests(ITestOutputHelper output) : IAsyncLifetime
             },
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
-        _listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) => Record(instrument, 1, tags));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
         _listener.Start();
     }
 
@@ -44,6 +46,7 @@ public sealed class CallMetricsTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task Calls_AreCountedPerGrainTypeAndMethod_WithErrorsAndLatency()
     {
         var grain = _silo.GrainFactory.GetGrain<IFaultyGrain>(Guid.NewGuid().ToString("N"));
+        var before = Statistics("faulty", "Add");
 
         for (var i = 0; i < 5; i++)
         {
@@ -52,27 +55,49 @@ public sealed class CallMetricsTests(ITestOutputHelper output) : IAsyncLifetime
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Throw("x"));
 
-        Assert.Equal(5, Total("aios.grain.calls", "faulty", "Add"));
-        Assert.Equal(0, Total("aios.grain.errors", "faulty", "Add"));
-        Assert.Equal(5, Total("aios.grain.call.duration", "faulty", "Add"));
-        Assert.Equal(1, Total("aios.grain.calls", "faulty", "Throw"));
-        Assert.Equal(1, Total("aios.grain.errors", "faulty", "Throw"));
+        var add = Statistics("faulty", "Add");
+        Assert.Equal(5, add.Calls - before.Calls);
+        Assert.Equal(0, add.Errors - before.Errors);
+        Assert.Equal(add.Calls, add.LatencyBuckets.Sum());
+        Assert.True(add.TotalTime > TimeSpan.Zero);
+        Assert.Equal(1, Statistics("faulty", "Throw").Errors);
+
+        _listener.RecordObservableInstruments();
+        Assert.Equal(add.Calls, _latest["aios.grain.calls|faulty|Add"]);
+        Assert.Equal(1, _latest["aios.grain.errors|faulty|Throw"]);
+        Assert.Equal(5 + before.Calls, _pushed.GetValueOrDefault("aios.grain.call.duration|faulty|Add#count"));
+    }
+
+    [Fact]
+    public async Task TimerTicks_AreRecordedUnderTheTimersName()
+    {
+        var clock = new ManualTimeProvider();
+        await using var silo = await TestSilo.StartAsync(typeof(CallMetricsTests).Assembly, time: clock, output: output);
+        var statistics = silo.Services.GetRequiredService<RuntimeInstruments>().Statistics;
+        var grain = silo.GrainFactory.GetGrain<ITimerGrain>(Guid.NewGuid().ToString("N"));
+        await grain.StartTimer(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), failEveryTick: false);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        await Eventually.WaitUntilAsync(
+            () => statistics.Snapshot().Any(s => s.GrainType == "timer" && s.Method.Contains("StartTimer", StringComparison.Ordinal) && s.Calls == 1),
+            "the tick was recorded");
     }
 
     [Fact]
     public async Task Activations_AreCountedPerGrainType()
     {
-        var keys = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid().ToString("N")).ToList();
-        foreach (var key in keys)
+        for (var i = 0; i < 3; i++)
         {
-            await _silo.GrainFactory.GetGrain<IGuidKeyedGrain>(Guid.Parse(key)).Key();
+            await _silo.GrainFactory.GetGrain<IGuidKeyedGrain>(Guid.NewGuid()).Key();
         }
 
-        Assert.Equal(3, Total("aios.grain.activations", "guidkeyed", method: null));
+        Assert.Equal(3, _pushed.GetValueOrDefault("aios.grain.activations|guidkeyed|"));
     }
 
-    private double Total(string instrument, string grainType, string? method) =>
-        _totals.GetValueOrDefault($"{instrument}|{grainType}|{method}");
+    private MethodCallSnapshot Statistics(string grainType, string method) =>
+        _silo.Services.GetRequiredService<RuntimeInstruments>().Statistics.Snapshot().FirstOrDefault(s => s.GrainType == grainType && s.Method == method)
+        ?? new MethodCallSnapshot(grainType, method, 0, 0, TimeSpan.Zero, new long[MethodCallStatistics.BucketCount]);
 
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -89,6 +114,18 @@ public sealed class CallMetricsTests(ITestOutputHelper output) : IAsyncLifetime
             }
         }
 
-        _totals.AddOrUpdate($"{instrument.Name}|{type}|{method}", value, (_, total) => total + value);
+        var key = $"{instrument.Name}|{type}|{method}";
+        if (instrument.IsObservable)
+        {
+            _latest[key] = value;
+        }
+        else if (instrument is Histogram<double>)
+        {
+            _pushed.AddOrUpdate(key + "#count", 1, (_, n) => n + 1);
+        }
+        else
+        {
+            _pushed.AddOrUpdate(key, value, (_, total) => total + value);
+        }
     }
 }

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace AiOs.Benchmarks.Harness;
+
+/// <summary>Runs the harness scenarios and prints a Markdown table with the machine it ran on.</summary>
+public static class HarnessReport
+{
+    public static async Task RunAsync(TimeSpan duration, IReadOnlyCollection<string> scenarios)
+    {
+        var warmup = TimeSpan.FromSeconds(Math.Max(1, duration.TotalSeconds / 3));
+        var results = new List<LoadResult>();
+        if (scenarios.Contains("calls"))
+        {
+            results.AddRange(await CallHarness.RunAsync(duration, warmup));
+        }
+
+        if (scenarios.Contains("state"))
+        {
+            results.AddRange(await StateWriteHarness.RunAsync(duration, warmup));
+        }
+
+        Console.WriteLine(Describe(results));
+    }
+
+    public static string Machine() => string.Create(CultureInfo.InvariantCulture,
+        $"{Environment.ProcessorCount} cores ({RuntimeInformation.ProcessArchitecture}), {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {DateTime.UtcNow:yyyy-MM-dd}");
+
+    private static string Describe(IReadOnlyList<LoadResult> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine()}");
+        text.AppendLine();
+        text.AppendLine("| scenario | callers | ops/s | ns/op (wall) | p50 µs | p99 µs |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Scenario} | {r.Callers} | {r.PerSecond:N0} | {r.NanosecondsPerOperation:N0} | {r.P50Microseconds:N1} | {r.P99Microseconds:N1} |");
+        }
+
+        return text.ToString();
+    }
+}

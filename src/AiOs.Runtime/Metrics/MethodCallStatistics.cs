@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Numerics;
+
+namespace AiOs.Runtime.Metrics;
+
+/// <summary>Counts and timings of one grain method on one grain type, since the silo started.
+///
+/// Recording must cost a few nanoseconds, because it runs on every call: the counters are striped per processor (each
+/// processor increments its own stripe, so cores do not fight over one cache line) and summed only when read.</summary>
+public sealed class MethodCallStatistics
+{
+    /// <summary>Latency buckets: bucket i counts calls of at most <see cref="BucketUpperBoundMicroseconds"/>(i).</summary>
+    public const int BucketCount = 40;
+
+    private static readonly int StripeMask = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(Environment.ProcessorCount, 1, 16)) - 1;
+    private static readonly double TicksPerMicrosecond = Stopwatch.Frequency / 1_000_000.0;
+    private readonly Stripe[] _stripes;
+
+    internal MethodCallStatistics(string grainType, string method)
+    {
+        GrainType = grainType;
+        Method = method;
+        _stripes = new Stripe[StripeMask + 1];
+        for (var i = 0; i < _stripes.Length; i++)
+        {
+            _stripes[i] = new Stripe();
+        }
+    }
+
+    public string GrainType { get; }
+
+    public string Method { get; }
+
+    /// <summary>Upper bound of latency bucket <paramref name="bucket"/> in microseconds: powers of two from 1 µs; the last is unbounded.</summary>
+    public static double BucketUpperBoundMicroseconds(int bucket) => bucket >= BucketCount - 1 ? double.PositiveInfinity : Math.Pow(2, bucket);
+
+    internal void Record(long elapsedTicks, bool failed)
+    {
+        var stripe = _stripes[Thread.GetCurrentProcessorId() & StripeMask];
+        Interlocked.Increment(ref stripe.Calls);
+        if (failed)
+        {
+            Interlocked.Increment(ref stripe.Errors);
+        }
+
+        Interlocked.Add(ref stripe.ElapsedTicks, elapsedTicks);
+        var microseconds = (ulong)(elapsedTicks / TicksPerMicrosecond);
+        var bucket = microseconds <= 1 ? 0 : Math.Min(BucketCount - 1, 64 - BitOperations.LeadingZeroCount(microseconds - 1));
+        Interlocked.Increment(ref stripe.Buckets[bucket]);
+    }
+
+    /// <summary>The totals now.</summary>
+    public MethodCallSnapshot Snapshot()
+    {
+        long calls = 0, errors = 0, ticks = 0;
+        var buckets = new long[BucketCount];
+        foreach (var stripe in _stripes)
+        {
+            calls += Volatile.Read(ref stripe.Calls);
+            errors += Volatile.Read(ref stripe.Errors);
+            ticks += Volatile.Read(ref stripe.ElapsedTicks);
+            for (var i = 0; i < BucketCount; i++)
+            {
+                buckets[i] += Volatile.Read(ref stripe.Buckets[i]);
+            }
+        }
+
+        return new MethodCallSnapshot(GrainType, Method, calls, errors, TimeSpan.FromSeconds(ticks / (double)Stopwatch.Frequency), buckets);
+    }
+
+    private sealed class Stripe
+    {
+        public readonly long[] Buckets = new long[BucketCount];
+        public long Calls;
+        public long Errors;
+        public long ElapsedTicks;
+    }
+}
+
+/// <summary>A point-in-time copy of one method's statistics. Differences of two snapshots give rates and windowed
+/// latency percentiles.</summary>
+public sealed record MethodCallSnapshot(string GrainType, string Method, long Calls, long Errors, TimeSpan TotalTime, long[] LatencyBuckets)
+{
+    /// <summary>The latency at <paramref name="quantile"/> (0..1) in microseconds, as the upper bound of its bucket.</summary>
+    public double PercentileMicroseconds(double quantile) => Percentile(LatencyBuckets, quantile);
+
+    /// <summary>The latency quantile of a bucket array (for example the difference of two snapshots' buckets).</summary>
+    public static double Percentile(long[] buckets, double quantile)
+    {
+        var total = buckets.Sum();
+        if (total == 0)
+        {
+            return 0;
+        }
+
+        var rank = (long)Math.Ceiling(quantile * total);
+        long seen = 0;
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            seen += buckets[i];
+            if (seen >= rank)
+            {
+                return MethodCallStatistics.BucketUpperBoundMicroseconds(i);
+            }
+        }
+
+        return double.PositiveInfinity;
+    }
+}
