@@ -14,6 +14,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Created schema {Schema} for {Location}")]
     public static partial void CreatedSchema(ILogger logger, string schema, string location);
 
-    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "{Location} is unavailable; dropping its idle pooled connections")]
+    // Debug: the caller gets a StorageUnavailableException and decides what to report; an outage would otherwise log once
+    // per failed call.
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Debug, Message = "{Location} is unavailable; dropping its idle pooled connections")]
     public static partial void Unavailable(ILogger logger, string location, Exception exception);
 }

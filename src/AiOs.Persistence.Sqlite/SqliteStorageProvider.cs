@@ -108,6 +108,12 @@ public sealed partial class SqliteStorageProvider : IStorageProvider, IGrainStat
                 ReleaseResources();
                 throw Unavailable(ex);
             }
+            catch (SqliteException ex)
+            {
+                // Not transient: e.g. the file is not a database or is corrupt.
+                ReleaseResources();
+                throw new InvalidOperationException($"SQLite database {DatabasePath} cannot be used: {ex.Message}", ex);
+            }
             catch
             {
                 ReleaseResources();

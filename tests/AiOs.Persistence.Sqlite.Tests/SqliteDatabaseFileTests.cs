@@ -42,6 +42,22 @@ public sealed class SqliteDatabaseFileTests(SqliteTestDatabase database) : IClas
     }
 
     [Fact]
+    public async Task Initialize_FileThatIsNotADatabase_FailsNamingTheFileAndReleasesTheLock()
+    {
+        var directory = database.NewDirectory();
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "aios.db"), new string('x', 8192));
+        using var provider = new SqliteStorageProvider(SqliteTestDatabase.OptionsFor(directory));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.InitializeAsync());
+
+        Assert.Contains(provider.DatabasePath, error.Message, StringComparison.Ordinal);
+        File.Delete(provider.DatabasePath);
+        using var next = new SqliteStorageProvider(SqliteTestDatabase.OptionsFor(directory));
+        await next.InitializeAsync(); // the failed start did not keep the single-silo lock
+    }
+
+    [Fact]
     public async Task Operations_AfterDispose_ThrowObjectDisposed()
     {
         var provider = new SqliteStorageProvider(SqliteTestDatabase.OptionsFor(database.NewDirectory()));
