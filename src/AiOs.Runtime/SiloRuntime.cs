@@ -77,6 +77,9 @@ public sealed class SiloRuntime : IAsyncDisposable
     /// <summary>Number of activations in this silo.</summary>
     public int ActivationCount => Catalog.Count;
 
+    /// <summary>The reminders this silo has scheduled (those of the partitions it owns), for inspection.</summary>
+    public IReadOnlyList<ReminderEntry> ScheduledReminders => Reminders.Scheduled();
+
     /// <summary>True between a successful start and the beginning of stop.</summary>
     public bool IsRunning { get; private set; }
 
