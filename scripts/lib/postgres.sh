@@ -106,23 +106,25 @@ aios_pg_start() {
 
   for attempt in 1 2 3 4 5; do
     port=$(aios_pg_free_port) || return 1
-    aios_pg_as_owner "$bindir/pg_ctl" -D "$AIOS_PG_DIR/data" -l "$AIOS_PG_DIR/server.log" -W \
+    # -w: pg_ctl returns once the server accepts connections, or fails as soon as the postmaster exits (e.g. the port
+    # was taken after all), in which case we try another port.
+    if aios_pg_as_owner "$bindir/pg_ctl" -D "$AIOS_PG_DIR/data" -l "$AIOS_PG_DIR/server.log" -w -t "$AIOS_PG_DEADLINE_SECONDS" \
       -o "-c listen_addresses=127.0.0.1 -p $port -k $AIOS_PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-      start >/dev/null
-    deadline=$((SECONDS + AIOS_PG_DEADLINE_SECONDS))
-    while [ "$SECONDS" -lt "$deadline" ]; do
-      if "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U "$AIOS_PG_USER" -d postgres -t 2; then
-        export AIOS_PG_PORT=$port
-        export AIOS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=$AIOS_PG_USER;Password=$AIOS_PG_PASSWORD;Database=postgres;Timeout=15;Command Timeout=60"
-        echo "postgres.sh: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') ready on 127.0.0.1:$port (data in $AIOS_PG_DIR)" >&2
-        return 0
-      fi
-      # The server exits at once when the port was taken after all: start again on another one.
-      if ! aios_pg_as_owner "$bindir/pg_ctl" -D "$AIOS_PG_DIR/data" status >/dev/null 2>&1; then
-        break
-      fi
-      sleep 0.2
-    done
+      start >/dev/null; then
+      deadline=$((SECONDS + AIOS_PG_DEADLINE_SECONDS))
+      until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U "$AIOS_PG_USER" -d postgres -t 2; do
+        if [ "$SECONDS" -ge "$deadline" ]; then
+          echo "postgres.sh: PostgreSQL started but does not accept TCP connections on 127.0.0.1:$port" >&2
+          tail -n 20 "$AIOS_PG_DIR/server.log" >&2 || true
+          return 1
+        fi
+        sleep 0.2
+      done
+      export AIOS_PG_PORT=$port
+      export AIOS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=$AIOS_PG_USER;Password=$AIOS_PG_PASSWORD;Database=postgres;Timeout=15;Command Timeout=60"
+      echo "postgres.sh: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') ready on 127.0.0.1:$port (data in $AIOS_PG_DIR)" >&2
+      return 0
+    fi
     echo "postgres.sh: PostgreSQL did not start on port $port (attempt $attempt); its log:" >&2
     tail -n 20 "$AIOS_PG_DIR/server.log" >&2 || true
     aios_pg_as_owner "$bindir/pg_ctl" -D "$AIOS_PG_DIR/data" stop -m immediate >/dev/null 2>&1 || true
