@@ -18,7 +18,12 @@ public sealed record ReminderEntry(
     DateTimeOffset NextDue,
     string ETag);
 
-/// <summary>Durable reminders. Implementations own their SQL.</summary>
+/// <summary>Durable reminders. Implementations own their SQL.
+///
+/// Every method may throw <see cref="StorageUnavailableException"/> (the storage cannot be reached; for writes the
+/// outcome is then unknown) and, for writes carrying a fence, <see cref="LeaseLostException"/>. A reminder's ETag is never
+/// reused, not even by a reminder removed and registered again under the same name, so a stale
+/// <see cref="AdvanceAsync"/> can never succeed. Times are stored to the microsecond and periods to the millisecond.</summary>
 public interface IReminderTable
 {
     /// <summary>One reminder, or null.</summary>

@@ -10,8 +10,11 @@ public interface IStorageProvider
     /// /data/aios.db", "PostgreSQL at db.local:5432, database aios, schema aios").</summary>
     string Location { get; }
 
-    /// <summary>Connects and applies pending migrations, idempotently (several processes may start at once).</summary>
+    /// <summary>Connects and applies pending migrations, idempotently (several processes may start at once). Must complete
+    /// before the provider's other operations are used; until then they throw <see cref="InvalidOperationException"/>.</summary>
     /// <exception cref="StorageUnavailableException">The database cannot be reached; the message names the provider and
     /// its host, never a password.</exception>
+    /// <exception cref="InvalidOperationException">The database refused the login, does not exist, or is not a database of
+    /// this provider (not transient: retrying will not help).</exception>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 }
