@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace AiOs.Host.Hosting;
 
 /// <summary>Runs the service and turns a failed start into one readable line and exit code 1.</summary>
@@ -10,13 +8,16 @@ public static class AiOsApplicationExtensions
     {
         try
         {
-            await app.RunAsync();
-            return 0;
+            await app.StartAsync();
         }
-        catch (Exception exception) when (exception is OptionsValidationException or StorageUnavailableException or IOException)
+        catch (Exception exception)
         {
+            // A bad setting or an unreachable database: the log has the details, the operator needs the reason.
             await Console.Error.WriteLineAsync($"AiOs could not start: {exception.Message}");
             return 1;
         }
+
+        await app.WaitForShutdownAsync();
+        return 0;
     }
 }

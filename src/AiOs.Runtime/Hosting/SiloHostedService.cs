@@ -22,9 +22,9 @@ internal sealed class SiloHostedService(IServiceProvider services, SiloRuntime r
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                // The provider's message already names the provider and where it is (never credentials).
                 Log.StorageInitializationFailed(logger, exception, storage.Location);
-                throw exception as StorageUnavailableException ?? new StorageUnavailableException(
-                    $"{storage.Location} could not be prepared: {exception.Message}", exception);
+                throw;
             }
         }
 
