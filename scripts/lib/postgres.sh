@@ -10,6 +10,8 @@
 # The server runs as an unprivileged user (the `postgres` OS user when we are root, since PostgreSQL refuses to run as
 # root; otherwise the current user) from a fresh temporary directory, listens only on 127.0.0.1 on a free port, keeps
 # its unix socket inside that directory, and runs with fsync off: the data is thrown away, so durability buys nothing.
+# Set AIOS_PG_DURABLE=1 before aios_pg_start for a server with production durability (fsync and synchronous commit on),
+# as benchmarks need.
 
 AIOS_PG_USER=aios
 AIOS_PG_PASSWORD=aios-test-password
@@ -74,6 +76,15 @@ aios_pg_free_port() {
   return 1
 }
 
+# Server settings for durability: off for tests, PostgreSQL's defaults (fsync, synchronous commit) when AIOS_PG_DURABLE=1.
+aios_pg_durability() {
+  if [ "${AIOS_PG_DURABLE:-0}" = "1" ]; then
+    echo "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+  else
+    echo "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
+}
+
 aios_pg_start() {
   local bindir port attempt deadline
   bindir=$(aios_pg_bindir) || return 1
@@ -109,7 +120,7 @@ aios_pg_start() {
     # -w: pg_ctl returns once the server accepts connections, or fails as soon as the postmaster exits (e.g. the port
     # was taken after all), in which case we try another port.
     if aios_pg_as_owner "$bindir/pg_ctl" -D "$AIOS_PG_DIR/data" -l "$AIOS_PG_DIR/server.log" -w -t "$AIOS_PG_DEADLINE_SECONDS" \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $AIOS_PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $AIOS_PG_DIR $(aios_pg_durability) -c max_connections=300" \
       start >/dev/null; then
       deadline=$((SECONDS + AIOS_PG_DEADLINE_SECONDS))
       until "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U "$AIOS_PG_USER" -d postgres -t 2; do

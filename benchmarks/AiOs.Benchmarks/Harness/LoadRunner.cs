@@ -3,8 +3,12 @@ using System.Diagnostics;
 namespace AiOs.Benchmarks.Harness;
 
 /// <summary>What a load run measured.</summary>
-public sealed record LoadResult(string Scenario, int Callers, long Operations, TimeSpan Elapsed, double P50Microseconds, double P99Microseconds)
+public sealed record LoadResult(string Scenario, int Callers, long Operations, TimeSpan Elapsed, double P50Microseconds, double P99Microseconds, TimeSpan CpuTime)
 {
+    /// <summary>Processor time of the whole process per operation, in nanoseconds: steadier than throughput on a shared
+    /// machine, and what the operation really costs.</summary>
+    public double CpuNanosecondsPerOperation => CpuTime.TotalMilliseconds * 1_000_000 / Operations;
+
     public double PerSecond => Operations / Elapsed.TotalSeconds;
 
     /// <summary>Wall time per operation across all callers, in nanoseconds.</summary>
@@ -21,8 +25,10 @@ public static class LoadRunner
         await RunOnceAsync(callers, operationForCaller, warmup);
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var (elapsed, histogram) = await RunOnceAsync(callers, operationForCaller, duration);
-        return new LoadResult(scenario, callers, histogram.Count, elapsed, histogram.PercentileMicroseconds(0.50), histogram.PercentileMicroseconds(0.99));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        return new LoadResult(scenario, callers, histogram.Count, elapsed, histogram.PercentileMicroseconds(0.50), histogram.PercentileMicroseconds(0.99), cpu);
     }
 
     private static async Task<(TimeSpan Elapsed, LatencyHistogram Histogram)> RunOnceAsync(int callers, Func<int, Func<ValueTask>> operationForCaller, TimeSpan duration)

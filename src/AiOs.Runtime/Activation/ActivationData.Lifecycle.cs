@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AiOs.Runtime.Messaging;
+using AiOs.Runtime.Metrics;
 using AiOs.Runtime.State;
 using AiOs.Runtime.Timers;
 
@@ -9,6 +10,7 @@ namespace AiOs.Runtime.Activation;
 internal sealed partial class ActivationData
 {
     private IReadOnlyList<IPersistentStateLoader> _states = [];
+    private (AiOs.Invocation.GrainMethodDescriptor Method, MethodCallStatistics Statistics)? _lastStatistics;
 
     private async Task ActivateAsync()
     {
@@ -87,7 +89,7 @@ internal sealed partial class ActivationData
 
         if (_runtime.CallOptions.RecordCallMetrics)
         {
-            _runtime.Instruments.RecordCall(ClassInfo.StatisticsFor(message.Request.Method, _runtime.Instruments.Statistics), Stopwatch.GetTimestamp() - started, error is not null);
+            _runtime.Instruments.RecordCall(StatisticsFor(message.Request.Method), Stopwatch.GetTimestamp() - started, error is not null);
         }
 
         bool deactivate;
@@ -107,6 +109,20 @@ internal sealed partial class ActivationData
         }
 
         message.Complete(error);
+    }
+
+    // Grains are mostly called through one method at a time: remember the last statistics cell to skip the lookup.
+    private MethodCallStatistics StatisticsFor(AiOs.Invocation.GrainMethodDescriptor method)
+    {
+        var last = _lastStatistics;
+        if (last is not null && ReferenceEquals(last.Value.Method, method))
+        {
+            return last.Value.Statistics;
+        }
+
+        var statistics = ClassInfo.StatisticsFor(method, _runtime.Instruments.Statistics);
+        _lastStatistics = (method, statistics);
+        return statistics;
     }
 
     private async Task DeactivateAsync()

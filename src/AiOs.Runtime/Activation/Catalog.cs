@@ -28,8 +28,9 @@ internal sealed class Catalog(SiloRuntime runtime)
     public ActivationData? Find(GrainId grainId) => _activations.GetValueOrDefault(grainId);
 
     /// <summary>Routes a message to its grain's activation, creating it if needed. Never throws: a call that cannot be
-    /// routed is settled with the reason.</summary>
-    public void Dispatch(Message message)
+    /// routed is settled with the reason. <paramref name="mayRunInline"/>: the caller's thread may run the call when the
+    /// activation is idle (for calls from proxies; not for ticks and re-routed messages).</summary>
+    public void Dispatch(Message message, bool mayRunInline = false)
     {
         var target = message.Target;
         if (!_accepting)
@@ -68,7 +69,7 @@ internal sealed class Catalog(SiloRuntime runtime)
                 activation = _activations.GetOrAdd(target, new ActivationData(target, partition, classInfo, runtime));
             }
 
-            if (activation.Enqueue(message))
+            if (activation.Enqueue(message, mayRunInline))
             {
                 return;
             }

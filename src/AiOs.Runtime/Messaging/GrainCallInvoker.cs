@@ -22,7 +22,7 @@ internal sealed class GrainCallInvoker(SiloRuntime runtime) : IGrainCallInvoker
         {
             var message = new Message(request, target.GrainId, deadline, caller);
             caller?.AddPendingCall(message);
-            runtime.Catalog.Dispatch(message);
+            runtime.Catalog.Dispatch(message, mayRunInline: true);
             return;
         }
 

@@ -34,3 +34,22 @@ public sealed class NeedsServiceGrain(IUnregisteredService service) : Grain, INe
 }
 
 public interface IUnregisteredService;
+
+/// <summary>Reports what an async-local of its caller looks like from inside the grain.</summary>
+public interface IAmbientGrain : IGrainWithStringKey
+{
+    Task<string?> SeenAmbient();
+
+    /// <summary>Calls the next grain of a chain <paramref name="remaining"/> times deep; returns the depth reached.</summary>
+    Task<int> Chain(int remaining);
+}
+
+public sealed class AmbientGrain : Grain, IAmbientGrain
+{
+    public static readonly AsyncLocal<string?> Ambient = new();
+
+    public Task<string?> SeenAmbient() => Task.FromResult(Ambient.Value);
+
+    public async Task<int> Chain(int remaining) =>
+        remaining == 0 ? 0 : 1 + await GrainFactory.GetGrain<IAmbientGrain>($"{GetPrimaryKeyString().Split('#')[0]}#{remaining}").Chain(remaining - 1);
+}
