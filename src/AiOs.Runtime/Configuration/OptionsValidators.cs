@@ -39,6 +39,11 @@ internal sealed class GrainCallOptionsValidator : IValidateOptions<GrainCallOpti
             errors.Add($"{GrainCallOptions.Section}:TimeoutCheckInterval must be positive (was {options.TimeoutCheckInterval}).");
         }
 
+        if (options.LatencySampleInterval is < 1 or > 1_000_000)
+        {
+            errors.Add($"{GrainCallOptions.Section}:LatencySampleInterval must be between 1 and 1000000 (was {options.LatencySampleInterval}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -26,8 +26,12 @@ public sealed class GrainCallOptions
     /// <summary>How often deadlines are checked; a call fails at most this long after its deadline.</summary>
     public TimeSpan TimeoutCheckInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Record call counts, errors and latency per grain type and method (the built-in metrics filter).</summary>
+    /// <summary>Record call counts, errors and latency per grain type and method (the built-in call statistics).</summary>
     public bool RecordCallMetrics { get; set; } = true;
+
+    /// <summary>Every how many calls of an activation one is timed for the latency histogram (1 = every call). Counts of
+    /// calls and errors are always exact; timing costs two clock reads, a quarter of a cheap in-silo call on a VM.</summary>
+    public int LatencySampleInterval { get; set; } = 8;
 }
 
 /// <summary>Idle collection of activations. Section <c>AiOs:Collection</c>.</summary>

@@ -6,7 +6,9 @@ namespace AiOs.Runtime.Metrics;
 /// <summary>Counts and timings of one grain method on one grain type, since the silo started.
 ///
 /// Recording must cost a few nanoseconds, because it runs on every call: the counters are striped per processor (each
-/// processor increments its own stripe, so cores do not fight over one cache line) and summed only when read.</summary>
+/// processor increments its own stripe, so cores do not fight over one cache line) and summed only when read. Calls and
+/// errors are counted exactly; latency is recorded for the calls the runtime chose to time (a sample, see
+/// <c>GrainCallOptions.LatencySampleInterval</c>).</summary>
 public sealed class MethodCallStatistics
 {
     /// <summary>Latency buckets: bucket i counts calls of at most <see cref="BucketUpperBoundMicroseconds"/>(i).</summary>
@@ -34,6 +36,7 @@ public sealed class MethodCallStatistics
     /// <summary>Upper bound of latency bucket <paramref name="bucket"/> in microseconds: powers of two from 1 µs; the last is unbounded.</summary>
     public static double BucketUpperBoundMicroseconds(int bucket) => bucket >= BucketCount - 1 ? double.PositiveInfinity : Math.Pow(2, bucket);
 
+    /// <summary>Counts one call; <paramref name="elapsedTicks"/> is its duration when it was timed, or -1.</summary>
     internal void Record(long elapsedTicks, bool failed)
     {
         var stripe = _stripes[Thread.GetCurrentProcessorId() & StripeMask];
@@ -41,6 +44,11 @@ public sealed class MethodCallStatistics
         if (failed)
         {
             Interlocked.Increment(ref stripe.Errors);
+        }
+
+        if (elapsedTicks < 0)
+        {
+            return;
         }
 
         Interlocked.Add(ref stripe.ElapsedTicks, elapsedTicks);
@@ -78,9 +86,16 @@ public sealed class MethodCallStatistics
 }
 
 /// <summary>A point-in-time copy of one method's statistics. Differences of two snapshots give rates and windowed
-/// latency percentiles.</summary>
-public sealed record MethodCallSnapshot(string GrainType, string Method, long Calls, long Errors, TimeSpan TotalTime, long[] LatencyBuckets)
+/// latency percentiles. <see cref="TimedTime"/> and <see cref="LatencyBuckets"/> cover the timed calls only (their count
+/// is the buckets' sum); <see cref="Calls"/> and <see cref="Errors"/> are exact.</summary>
+public sealed record MethodCallSnapshot(string GrainType, string Method, long Calls, long Errors, TimeSpan TimedTime, long[] LatencyBuckets)
 {
+    /// <summary>Number of calls that were timed.</summary>
+    public long TimedCalls => LatencyBuckets.Sum();
+
+    /// <summary>Mean latency of the timed calls.</summary>
+    public TimeSpan MeanLatency => TimedCalls == 0 ? TimeSpan.Zero : TimedTime / TimedCalls;
+
     /// <summary>The latency at <paramref name="quantile"/> (0..1) in microseconds, as the upper bound of its bucket.</summary>
     public double PercentileMicroseconds(double quantile) => Percentile(LatencyBuckets, quantile);
 

@@ -7,8 +7,8 @@ namespace AiOs.Runtime.Metrics;
 /// <see cref="IMeterFactory"/> (so that each silo in one process has its own).
 ///
 /// Calls and errors are observable counters read from <see cref="CallStatistics"/>, which the runtime keeps anyway, so
-/// an exporter adds no cost per call. The duration histogram is pushed per call, but only while a listener (such as
-/// an OpenTelemetry exporter) has enabled it.</summary>
+/// an exporter adds no cost per call. The duration histogram is pushed for each timed call, but only while a listener
+/// (such as an OpenTelemetry exporter) has enabled it.</summary>
 public sealed class RuntimeInstruments
 {
     /// <summary>The meter's name.</summary>
@@ -43,11 +43,12 @@ public sealed class RuntimeInstruments
 
     internal void ActivationRemoved(string grainType) => _activations.Add(-1, new KeyValuePair<string, object?>(GrainTypeTag, grainType));
 
-    /// <summary>Records one call in the statistics and, when enabled, in the duration histogram.</summary>
+    /// <summary>Records one call in the statistics and, when it was timed (<paramref name="elapsedTicks"/> not -1) and a
+    /// listener is on, in the duration histogram.</summary>
     internal void RecordCall(MethodCallStatistics statistics, long elapsedTicks, bool failed)
     {
         statistics.Record(elapsedTicks, failed);
-        if (Duration.Enabled)
+        if (elapsedTicks >= 0 && Duration.Enabled)
         {
             Duration.Record(
                 elapsedTicks * 1000.0 / Stopwatch.Frequency,

@@ -19,7 +19,11 @@ public sealed class CallMetricsTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _silo = await TestSilo.StartAsync(typeof(CallMetricsTests).Assembly, output: output);
+        // Every call timed, so that counts of timed calls are exact here.
+        _silo = await TestSilo.StartAsync(
+            typeof(CallMetricsTests).Assembly,
+            silo => silo.Configure<AiOs.Runtime.Configuration.GrainCallOptions>(o => o.LatencySampleInterval = 1),
+            output: output);
         var meter = _silo.Services.GetRequiredService<RuntimeInstruments>().Meter;
         _listener = new MeterListener
         {
@@ -58,14 +62,33 @@ public sealed class CallMetricsTests(ITestOutputHelper output) : IAsyncLifetime
         var add = Statistics("faulty", "Add");
         Assert.Equal(5, add.Calls - before.Calls);
         Assert.Equal(0, add.Errors - before.Errors);
-        Assert.Equal(add.Calls, add.LatencyBuckets.Sum());
-        Assert.True(add.TotalTime > TimeSpan.Zero);
+        Assert.Equal(add.Calls, add.TimedCalls);
+        Assert.True(add.MeanLatency > TimeSpan.Zero);
         Assert.Equal(1, Statistics("faulty", "Throw").Errors);
 
         _listener.RecordObservableInstruments();
         Assert.Equal(add.Calls, _latest["aios.grain.calls|faulty|Add"]);
         Assert.Equal(1, _latest["aios.grain.errors|faulty|Throw"]);
         Assert.Equal(5 + before.Calls, _pushed.GetValueOrDefault("aios.grain.call.duration|faulty|Add#count"));
+    }
+
+    [Fact]
+    public async Task LatencySampling_TimesEveryNthCallOfAnActivation_AndCountsEveryCall()
+    {
+        await using var silo = await TestSilo.StartAsync(
+            typeof(CallMetricsTests).Assembly,
+            s => s.Configure<AiOs.Runtime.Configuration.GrainCallOptions>(o => o.LatencySampleInterval = 4),
+            output: output);
+        var grain = silo.GrainFactory.GetGrain<IFaultyGrain>(Guid.NewGuid().ToString("N"));
+
+        for (var i = 0; i < 16; i++)
+        {
+            await grain.Add(i, i);
+        }
+
+        var add = silo.Services.GetRequiredService<RuntimeInstruments>().Statistics.Snapshot().Single(s => s.GrainType == "faulty" && s.Method == "Add");
+        Assert.Equal(16, add.Calls);
+        Assert.Equal(4, add.TimedCalls);
     }
 
     [Fact]
