@@ -32,6 +32,30 @@ public sealed partial class PostgreSqlStorageProvider
         RETURNING version
         """;
 
+    // The same two writes behind the fence (parameters $8-$10 for the insert, $9-$11 for the update). One row comes back:
+    // whether the fence held, and the new version if the write happened.
+    private static readonly string FencedInsertState = $"""
+        WITH {FenceCte(8)},
+        op AS (
+            INSERT INTO aios_grain_state (grain_type, grain_key, state_name, partition, payload, version, written_by, written_at)
+            SELECT $1, $2, $3, $4, $5, 1, $6, $7 WHERE EXISTS (SELECT 1 FROM fence)
+            ON CONFLICT (grain_type, grain_key, state_name) DO NOTHING
+            RETURNING version
+        )
+        SELECT (SELECT count(*) FROM fence), (SELECT version FROM op)
+        """;
+
+    private static readonly string FencedUpdateState = $"""
+        WITH {FenceCte(9)},
+        op AS (
+            UPDATE aios_grain_state
+            SET partition = $4, payload = $5, version = version + 1, written_by = $6, written_at = $7
+            WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3 AND version = $8 AND EXISTS (SELECT 1 FROM fence)
+            RETURNING version
+        )
+        SELECT (SELECT count(*) FROM fence), (SELECT version FROM op)
+        """;
+
     /// <inheritdoc />
     public Task<StoredGrainState?> ReadAsync(GrainStateKey key, CancellationToken cancellationToken = default)
     {
@@ -64,7 +88,7 @@ public sealed partial class PostgreSqlStorageProvider
     {
         ValidateKey(key);
         ArgumentNullException.ThrowIfNull(json);
-        StorageErrors.ThrowIfFenced(writer);
+        ArgumentNullException.ThrowIfNull(writer);
         return RunAsync(async (connection, ct) =>
         {
             var version = await StoreAsync(connection, key, json, expectedETag, writer, ct).ConfigureAwait(false);
@@ -78,7 +102,7 @@ public sealed partial class PostgreSqlStorageProvider
     public Task<string?> ClearAsync(GrainStateKey key, string? expectedETag, StorageWriter writer, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
-        StorageErrors.ThrowIfFenced(writer);
+        ArgumentNullException.ThrowIfNull(writer);
         return RunAsync<string?>(async (connection, ct) =>
         {
             if (expectedETag is null)
@@ -104,21 +128,49 @@ public sealed partial class PostgreSqlStorageProvider
             return null;
         }
 
-        var command = StateCommand(connection, expectedETag is null ? InsertState : UpdateState, key);
+        var fence = writer.Fence;
+        var sql = (expectedETag is null, fence is null) switch
+        {
+            (true, true) => InsertState,
+            (true, false) => FencedInsertState,
+            (false, true) => UpdateState,
+            _ => FencedUpdateState,
+        };
+        var command = StateCommand(connection, sql, key);
         await using (command.ConfigureAwait(false))
         {
             Add(command, key.Partition);
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)json ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Jsonb });
             Add(command, writer.SiloId);
             Add(command, _time.GetUtcNow());
+            if (expectedETag is not null)
+            {
+                Add(command, expected);
+            }
+
             try
             {
+                if (fence is { } held)
+                {
+                    AddFence(command, held);
+                    var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        await reader.ReadAsync(ct).ConfigureAwait(false);
+                        if (reader.GetInt64(0) == 0)
+                        {
+                            throw LeaseLost(held, $"write of {key}");
+                        }
+
+                        return reader.IsDBNull(1) ? null : reader.GetInt64(1);
+                    }
+                }
+
                 if (expectedETag is null)
                 {
                     return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1 ? 1 : null;
                 }
 
-                Add(command, expected);
                 return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long version ? version : null;
             }
             catch (PostgresException ex) when (ex.SqlState is PostgreSqlErrors.UnsupportedUnicodeEscape or PostgreSqlErrors.CharacterNotInRepertoire)

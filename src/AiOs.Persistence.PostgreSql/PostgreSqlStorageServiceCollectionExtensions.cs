@@ -10,7 +10,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PostgreSqlStorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="PostgreSqlStorageProvider"/> as the silo's <see cref="IStorageProvider"/>,
-    /// <see cref="IGrainStateStore"/> and <see cref="IReminderTable"/> (one instance, one data source, for all three),
+    /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IMembershipTable"/> and
+    /// <see cref="IPartitionLeaseTable"/> (one instance, one data source, for all of them),
     /// with its options validated at start. Bind the options from configuration section
     /// <see cref="PostgreSqlStorageOptions.SectionName"/> and/or set them in <paramref name="configure"/>.</summary>
     public static IServiceCollection AddAiOsPostgreSqlStorage(this IServiceCollection services, Action<PostgreSqlStorageOptions>? configure = null)
@@ -31,6 +32,8 @@ public static class PostgreSqlStorageServiceCollectionExtensions
         services.AddSingleton<IStorageProvider>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IGrainStateStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<IMembershipTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<IPartitionLeaseTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         return services;
     }
 }

@@ -352,18 +352,4 @@ public abstract class GrainStateStoreTests : StorageTestBase
 
         static string Payload(GrainStateKey key) => System.Text.Json.JsonSerializer.Serialize(new { type = key.GrainId.Type, key = key.GrainId.Key, state = key.StateName });
     }
-
-    [Fact]
-    public async Task WriteAndClear_WithLeaseFence_AreRefusedAndWriteNothing()
-    {
-        var key = Key(NewGrain());
-        var fenced = new StorageWriter("silo-a", new LeaseFence(7, "silo-a", 3));
-
-        var write = await Assert.ThrowsAsync<NotSupportedException>(() => States.WriteAsync(key, "{}", null, fenced));
-        var clear = await Assert.ThrowsAsync<NotSupportedException>(() => States.ClearAsync(key, null, fenced));
-
-        Assert.Contains("fencing", write.Message, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("fencing", clear.Message, StringComparison.OrdinalIgnoreCase);
-        Assert.Null(await States.ReadAsync(key));
-    }
 }

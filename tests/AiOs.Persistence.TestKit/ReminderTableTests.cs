@@ -240,20 +240,6 @@ public abstract class ReminderTableTests : StorageTestBase
     }
 
     [Fact]
-    public async Task Writes_WithLeaseFence_AreRefusedAndWriteNothing()
-    {
-        var grain = NewGrain();
-        var entry = await Reminders.UpsertAsync(grain, "r", 1, Start, Period, Start, Writer);
-        var fenced = new StorageWriter("silo-a", new LeaseFence(1, "silo-a", 9));
-
-        await Assert.ThrowsAsync<NotSupportedException>(() => Reminders.UpsertAsync(grain, "other", 1, Start, Period, Start, fenced));
-        await Assert.ThrowsAsync<NotSupportedException>(() => Reminders.AdvanceAsync(entry, Start + Period, fenced));
-        await Assert.ThrowsAsync<NotSupportedException>(() => Reminders.RemoveAsync(grain, "r", fenced));
-
-        Assert.Equal([entry], await Reminders.ReadGrainAsync(grain));
-    }
-
-    [Fact]
     public async Task Upsert_NegativePeriod_IsRefused()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>

@@ -94,8 +94,8 @@ internal sealed class ReminderService(SiloRuntime runtime) : IAsyncDisposable
         return entries.Select(e => (IGrainReminder)new GrainReminder(e)).ToList();
     }
 
-    /// <summary>The reminders scheduled here now (for inspection).</summary>
-    public IReadOnlyList<ReminderEntry> Scheduled() => _scheduled.Values.Select(s => s.Entry).ToList();
+    /// <summary>The reminders scheduled here now whose next tick is armed (for inspection).</summary>
+    public IReadOnlyList<ReminderEntry> Scheduled() => _scheduled.Values.Where(s => s.Armed).Select(s => s.Entry).ToList();
 
     public async ValueTask DisposeAsync()
     {
@@ -219,12 +219,14 @@ internal sealed class ReminderService(SiloRuntime runtime) : IAsyncDisposable
         if (delay <= TimeSpan.Zero)
         {
             // Due now, or overdue after downtime: deliver one (catch-up) tick at once.
+            scheduled.Armed = true;
             _ = FireAsync(scheduled);
         }
         else
         {
             scheduled.Timer = runtime.Time.CreateTimer(static s => _ = ((ReminderService)((object[])s!)[0]).FireAsync((ScheduledReminder)((object[])s!)[1]),
                 new object[] { this, scheduled }, delay, Timeout.InfiniteTimeSpan);
+            scheduled.Armed = true;
             if (scheduled.Cancelled)
             {
                 scheduled.Timer.Dispose();
@@ -318,10 +320,18 @@ internal sealed class ReminderService(SiloRuntime runtime) : IAsyncDisposable
     private sealed class ScheduledReminder(ReminderEntry entry)
     {
         private volatile bool _cancelled;
+        private bool _armed;
 
         public ReminderEntry Entry { get; } = entry;
 
         public ITimer? Timer { get; set; }
+
+        /// <summary>True once its tick is armed (timer created, or delivery started).</summary>
+        public bool Armed
+        {
+            get => Volatile.Read(ref _armed);
+            set => Volatile.Write(ref _armed, value);
+        }
 
         public bool Cancelled => _cancelled;
 

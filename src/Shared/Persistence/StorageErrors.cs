@@ -3,14 +3,15 @@ namespace AiOs.Persistence.Shared;
 /// <summary>The errors both providers raise, worded the same way.</summary>
 internal static class StorageErrors
 {
-    /// <summary>Fencing needs the cluster's lease table, which no migration installs yet. Ignoring a fence would silently
-    /// give up single activation, so a fenced write is refused outright.</summary>
+    /// <summary>For providers without a lease table (SQLite, which is single-silo). Ignoring a fence would silently give up
+    /// single activation, so a fenced write is refused outright.</summary>
     public static void ThrowIfFenced(StorageWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (writer.Fence is not null)
         {
-            throw new NotSupportedException("Lease fencing requires the cluster membership tables (not yet installed)");
+            throw new NotSupportedException(
+                "This storage provider is single-silo and has no partition leases, so it cannot check a lease fence; run a cluster on PostgreSQL.");
         }
     }
 

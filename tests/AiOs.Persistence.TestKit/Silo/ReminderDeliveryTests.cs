@@ -102,7 +102,8 @@ public abstract class ReminderDeliveryTests(ITestOutputHelper output) : SiloStor
     private static async Task<ReminderEntry?> ReminderRowAsync(TestSilo silo, string key, string name) =>
         await ((IReminderTable)silo.Services.GetService(typeof(IReminderTable))!).ReadAsync(new GrainId("kit-reminder", key), name);
 
-    // The silo re-arms a reminder after recording a delivery; advancing before then would skip a period.
+    // The silo re-arms a reminder after recording a delivery; advancing the manual clock before the new timer exists would
+    // push the tick a whole period later. ScheduledReminders lists armed reminders only.
     private static async Task AdvanceWhenScheduledAsync(TestSilo silo, ManualTimeProvider clock, TimeSpan by)
     {
         await Eventually.WaitUntilAsync(() => silo.Runtime.ScheduledReminders.All(r => r.NextDue > clock.GetUtcNow()), "the reminders are scheduled ahead");
