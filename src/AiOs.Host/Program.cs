@@ -5,6 +5,6 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddAiOs();
 
 var app = builder.Build();
-app.MapAiOsHealth();
+app.MapAiOs();
 
 return await app.RunAiOsAsync();

@@ -45,6 +45,7 @@ public sealed class SiloRuntime : IAsyncDisposable
         Instruments = instruments;
         Ownership = services.GetService<IPartitionOwnership>() ?? new SingleSiloOwnership(siloOptions.Value.PartitionCount);
         ReminderTable = services.GetService<IReminderTable>();
+        Forwarder = services.GetService<IMessageForwarder>();
         ResponseTimeoutTicks = (long)(CallOptions.ResponseTimeout.TotalSeconds * time.TimestampFrequency);
 
         IncomingFilters = incomingFilters.ToArray();
@@ -99,6 +100,8 @@ public sealed class SiloRuntime : IAsyncDisposable
 
     internal IReminderTable? ReminderTable { get; }
 
+    internal IMessageForwarder? Forwarder { get; }
+
     internal long ResponseTimeoutTicks { get; }
 
     internal IIncomingGrainCallFilter[] IncomingFilters { get; }
@@ -122,6 +125,7 @@ public sealed class SiloRuntime : IAsyncDisposable
     /// <summary>Starts serving: calls are accepted, deadlines and idle activations are watched, reminders load.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        Ownership.PartitionsLost += OnPartitionsLost;
         Catalog.Start();
         _sweeper.Start();
         _collector.Start();
@@ -156,6 +160,17 @@ public sealed class SiloRuntime : IAsyncDisposable
         _sweeper.Dispose();
     }
 
+    /// <summary>Deactivates the activations of <paramref name="partitions"/> (for a graceful hand-off) and returns when
+    /// they are done; their waiting calls go to whoever owns the partitions next.</summary>
+    internal Task DeactivatePartitionsAsync(IReadOnlySet<int> partitions, DeactivationReason reason) =>
+        Catalog.DeactivatePartitionsAsync(partitions, reason);
+
+    /// <summary>Takes a call that another silo forwarded here. Its outcome goes to <see cref="Message.CompletionSink"/>.</summary>
+    internal void ReceiveForwarded(Message message) => Catalog.Dispatch(message);
+
+    private void OnPartitionsLost(IReadOnlyCollection<int> partitions) =>
+        _ = Catalog.DeactivatePartitionsAsync(partitions.ToHashSet(), DeactivationReason.PartitionLost);
+
     /// <summary>The collection age of a grain class: configuration, else its attribute, else the default.</summary>
     internal TimeSpan CollectionAgeOf(GrainClassInfo info) =>
         CollectionOptions.CollectionAgeByGrainType.TryGetValue(info.TypeName, out var configured) ? configured
@@ -163,6 +178,7 @@ public sealed class SiloRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Ownership.PartitionsLost -= OnPartitionsLost;
         _sweeper.Dispose();
         _collector.Dispose();
         await Reminders.DisposeAsync().ConfigureAwait(false);

@@ -3,9 +3,11 @@ using Microsoft.Extensions.Logging;
 namespace AiOs.Testing;
 
 /// <summary>Writes log lines to an xunit test's output, so that a failing test shows what the silo logged.</summary>
-public sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILoggerProvider
+/// <param name="output">The test's output.</param>
+/// <param name="prefix">Put before each line (to tell apart the silos of one test), or null.</param>
+public sealed class TestOutputLoggerProvider(ITestOutputHelper output, string? prefix = null) : ILoggerProvider
 {
-    public ILogger CreateLogger(string categoryName) => new OutputLogger(output, categoryName);
+    public ILogger CreateLogger(string categoryName) => new OutputLogger(output, prefix is null ? categoryName : $"[{prefix}] {categoryName}");
 
     public void Dispose()
     {
@@ -22,7 +24,7 @@ public sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILogger
         {
             try
             {
-                output.WriteLine($"{logLevel,-11} {category}: {formatter(state, exception)}{(exception is null ? string.Empty : " | " + exception.GetType().Name + ": " + exception.Message)}");
+                output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {logLevel,-11} {category}: {formatter(state, exception)}{(exception is null ? string.Empty : " | " + exception.GetType().Name + ": " + exception.Message)}");
             }
             catch (InvalidOperationException)
             {

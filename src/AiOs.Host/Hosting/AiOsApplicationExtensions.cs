@@ -3,6 +3,14 @@ namespace AiOs.Host.Hosting;
 /// <summary>Runs the service and turns a failed start into one readable line and exit code 1.</summary>
 public static class AiOsApplicationExtensions
 {
+    /// <summary>Maps the service's endpoints: health probes, and the silo-to-silo endpoint when clustered.</summary>
+    public static WebApplication MapAiOs(this WebApplication app)
+    {
+        app.MapAiOsHealth();
+        app.MapAiOsCluster();
+        return app;
+    }
+
     /// <summary>Runs until stopped. Returns the process exit code.</summary>
     public static async Task<int> RunAiOsAsync(this WebApplication app)
     {
@@ -18,6 +26,8 @@ public static class AiOsApplicationExtensions
         }
 
         await app.WaitForShutdownAsync();
-        return 0;
+
+        // A silo its cluster declared dead stopped itself: fail, so that an orchestrator restarts it (as a new generation).
+        return app.Services.GetService<AiOs.Cluster.ClusterStatus>() is { DeclaredDead: true } ? 1 : 0;
     }
 }

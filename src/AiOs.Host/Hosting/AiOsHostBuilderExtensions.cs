@@ -1,5 +1,6 @@
 using System.Net;
 using AiOs.Persistence.PostgreSql;
+using AiOs.Runtime.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AiOs.Host.Hosting;
@@ -7,8 +8,9 @@ namespace AiOs.Host.Hosting;
 /// <summary>Composes the service from configuration: options, storage, the silo, Kestrel and health checks.</summary>
 public static class AiOsHostBuilderExtensions
 {
-    /// <summary>Adds everything the AiOs service runs.</summary>
-    public static WebApplicationBuilder AddAiOs(this WebApplicationBuilder builder)
+    /// <summary>Adds everything the AiOs service runs. <paramref name="silo"/> adds to the silo (grains, filters); the
+    /// service's own grains are always there.</summary>
+    public static WebApplicationBuilder AddAiOs(this WebApplicationBuilder builder, Action<SiloBuilder>? silo = null)
     {
         var configuration = builder.Configuration;
         var services = builder.Services;
@@ -22,6 +24,10 @@ public static class AiOsHostBuilderExtensions
         {
             services.AddOptions<PostgreSqlStorageOptions>().Bind(configuration.GetSection(PostgreSqlStorageOptions.SectionName));
             services.AddAiOsPostgreSqlStorage();
+
+            // On PostgreSQL the silo is always a cluster member, even alone: its writes then carry lease fences, and more
+            // silos can join at any time.
+            builder.AddAiOsCluster();
         }
         else if (StorageKinds.IsKnown(host.Storage))
         {
@@ -35,7 +41,7 @@ public static class AiOsHostBuilderExtensions
             });
         }
 
-        services.AddAiOsSilo(configuration);
+        services.AddAiOsSilo(configuration, silo);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -19,7 +19,13 @@ internal sealed class ActivationCollector(SiloRuntime runtime) : IDisposable
         var collected = 0;
         foreach (var activation in runtime.Catalog.Activations)
         {
-            if (activation.IsIdleSince(now))
+            // A backstop: partitions lost are deactivated when the loss is noticed; anything left over goes here.
+            if (!runtime.Ownership.Owns(activation.Partition))
+            {
+                activation.StartDeactivation(DeactivationReason.PartitionLost);
+                collected++;
+            }
+            else if (activation.IsIdleSince(now))
             {
                 activation.StartDeactivation(DeactivationReason.IdleCollection);
                 collected++;

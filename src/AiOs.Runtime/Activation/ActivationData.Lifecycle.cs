@@ -15,6 +15,13 @@ internal sealed partial class ActivationData
 
     private async Task ActivateAsync()
     {
+        if (!_runtime.Ownership.Owns(Partition))
+        {
+            // The partition moved between routing and activation: hand the waiting calls to its new owner.
+            AbandonBeforeActivation();
+            return;
+        }
+
         try
         {
             (Grain, _states) = _runtime.Activator.Create(this);
@@ -63,6 +70,25 @@ internal sealed partial class ActivationData
             {
                 message.Complete(error);
             }
+        }
+    }
+
+    private void AbandonBeforeActivation()
+    {
+        List<Message> pending;
+        lock (_lock)
+        {
+            _state = ActivationState.Invalid;
+            pending = [.. _waiting];
+            _waiting.Clear();
+        }
+
+        _runtime.Catalog.Remove(this);
+        _deactivated.TrySetResult();
+        foreach (var message in pending)
+        {
+            message.Activation = null;
+            _runtime.Catalog.Dispatch(message);
         }
     }
 

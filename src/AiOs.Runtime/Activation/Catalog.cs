@@ -39,16 +39,26 @@ internal sealed class Catalog(SiloRuntime runtime)
             return;
         }
 
-        if (_stopping && message.Caller is null)
-        {
-            // Calls made by grains that are finishing their work still go through; new work from outside does not.
-            message.Complete(new SiloUnavailableException($"The silo is shutting down; it does not accept {message} any more."));
-            return;
-        }
-
         while (true)
         {
             var activation = _activations.GetValueOrDefault(target);
+
+            // A grain is served only by the owner of its partition; anything else goes to the owner.
+            var partition = activation?.Partition ?? PartitionHasher.GetPartition(target, runtime.Ownership.PartitionCount);
+            if (!runtime.Ownership.Owns(partition))
+            {
+                Forward(message, partition);
+                return;
+            }
+
+            if (_stopping && message.Caller is null)
+            {
+                // Calls made by grains that are finishing their work still go through; new work from outside does not
+                // (while the silo still owns the partition; once handed off, calls are forwarded to the new owner).
+                message.Complete(new SiloUnavailableException($"The silo is shutting down; it does not accept {message} any more."));
+                return;
+            }
+
             if (activation is null)
             {
                 if (_stopping)
@@ -65,7 +75,6 @@ internal sealed class Catalog(SiloRuntime runtime)
                     return;
                 }
 
-                var partition = PartitionHasher.GetPartition(target, runtime.Ownership.PartitionCount);
                 activation = _activations.GetOrAdd(target, new ActivationData(target, partition, classInfo, runtime));
             }
 
@@ -76,6 +85,33 @@ internal sealed class Catalog(SiloRuntime runtime)
 
             // The activation finished deactivating between lookup and enqueue: drop it and route again.
             _activations.TryRemove(new KeyValuePair<GrainId, ActivationData>(target, activation));
+        }
+    }
+
+    /// <summary>Starts deactivating every activation of <paramref name="partitions"/> and returns when all have finished
+    /// (or failed to within the deactivation timeout). Calls waiting in them are routed again: to this silo's next
+    /// activation, or, when the partition is no longer owned, to its new owner.</summary>
+    public Task DeactivatePartitionsAsync(IReadOnlySet<int> partitions, DeactivationReason reason)
+    {
+        var affected = _activations.Values.Where(a => partitions.Contains(a.Partition)).ToList();
+        foreach (var activation in affected)
+        {
+            activation.StartDeactivation(reason);
+        }
+
+        return Task.WhenAll(affected.Select(a => a.Deactivated));
+    }
+
+    private void Forward(Message message, int partition)
+    {
+        if (runtime.Forwarder is { } forwarder)
+        {
+            forwarder.Forward(message, partition);
+        }
+        else
+        {
+            message.Complete(new SiloUnavailableException(
+                $"This silo does not own partition {partition} of {message.Target} and has no cluster to forward the call to."));
         }
     }
 

@@ -34,7 +34,7 @@ internal sealed class OutgoingCallContext(IOutgoingGrainCallFilter[] filters, Me
         }
 
         catalog.Dispatch(message);
-        return message.OutgoingCompletion!.Task;
+        return message.CompletionSink!.Task;
     }
 
     /// <summary>Runs the pipeline, then settles the caller's promise with the final result or error.</summary>

@@ -28,7 +28,7 @@ internal sealed class GrainCallInvoker(SiloRuntime runtime) : IGrainCallInvoker
 
         var filtered = new Message(request, target.GrainId, deadline, caller)
         {
-            OutgoingCompletion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+            CompletionSink = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
         };
         caller?.AddPendingCall(filtered);
         _ = new OutgoingCallContext(runtime.OutgoingFilters, filtered, runtime.Catalog).RunAsync();

@@ -43,8 +43,13 @@ internal sealed class Message
     /// <summary>For timer ticks: the tick may interleave with calls.</summary>
     public bool Interleave { get; init; }
 
-    /// <summary>Set when the call passes through outgoing filters: the filters, not the caller, receive the outcome.</summary>
-    public TaskCompletionSource? OutgoingCompletion { get; init; }
+    /// <summary>Receives the outcome instead of the request's own promise: the outgoing filters (which then settle the
+    /// caller themselves), or the transport that answers a call from another silo.</summary>
+    public TaskCompletionSource? CompletionSink { get; init; }
+
+    /// <summary>For a call that came from another silo: the frames of its call chain there, outermost first (the local
+    /// <see cref="Caller"/> chain is empty then).</summary>
+    public IReadOnlyList<CallFrame>? RemoteChain { get; init; }
 
     /// <summary>The activation the message was queued in or is running in.</summary>
     public ActivationData? Activation { get; set; }
@@ -69,7 +74,7 @@ internal sealed class Message
         }
 
         Caller?.RemovePendingCall(this);
-        if (OutgoingCompletion is { } outgoing)
+        if (CompletionSink is { } outgoing)
         {
             if (error is null)
             {
@@ -96,15 +101,46 @@ internal sealed class Message
     /// back along the chain that is running.</summary>
     public bool IsCalledBy(Message running)
     {
+        var root = this;
         for (var caller = Caller; caller is not null; caller = caller.Caller)
         {
             if (ReferenceEquals(caller, running))
             {
                 return true;
             }
+
+            root = caller;
+        }
+
+        // The chain may have left this silo and come back (A here -> B elsewhere -> A here): match by id.
+        if (root.RemoteChain is { } remote)
+        {
+            foreach (var frame in remote)
+            {
+                if (frame.MessageId == running.Id && frame.Grain == running.Target)
+                {
+                    return true;
+                }
+            }
         }
 
         return false;
+    }
+
+    /// <summary>This call's chain as frames, outermost first, ending with this call: what travels with a call that
+    /// leaves the silo.</summary>
+    public IReadOnlyList<CallFrame> ChainFrames()
+    {
+        var frames = new List<CallFrame>();
+        var root = this;
+        for (var message = this; message is not null; message = message.Caller)
+        {
+            frames.Add(new CallFrame(message.Target, message.Request.Method.MethodName, message.Id));
+            root = message;
+        }
+
+        frames.Reverse();
+        return root.RemoteChain is { Count: > 0 } remote ? [.. remote, .. frames] : frames;
     }
 
     public void AddPendingCall(Message call)
@@ -137,6 +173,9 @@ internal sealed class Message
             return depth;
         }
     }
+
+    /// <summary>For calls that came from another silo: the silo that sent it.</summary>
+    public string? FromSilo { get; init; }
 
     public override string ToString() => $"{Target}.{(Kind == GrainCallKind.Timer ? "timer:" : string.Empty)}{Request.Method.MethodName}";
 

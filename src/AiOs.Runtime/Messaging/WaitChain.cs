@@ -26,7 +26,8 @@ internal static class WaitChain
             last = next;
         }
 
-        var names = chain.Select(m => m.ToString()).ToList();
+        var remote = chain[0].RemoteChain ?? [];
+        var names = remote.Select(f => f.ToString()).Concat(chain.Select(m => m.ToString())).ToList();
         var text = new StringBuilder()
             .Append("Call ").Append(message).Append(" did not complete within ").Append(Format(timeout)).Append(". ")
             .Append("Wait chain: ").Append(string.Join(" -> ", names)).Append('.');
@@ -36,7 +37,7 @@ internal static class WaitChain
             text.Append(' ').Append(last).Append(" could not start: ").Append(blockers).Append('.');
         }
 
-        if (chain.GroupBy(m => m.Target).Any(g => g.Count() > 1) && !last.Started)
+        if (remote.Select(f => f.Grain).Concat(chain.Select(m => m.Target)).GroupBy(g => g).Any(g => g.Count() > 1) && !last.Started)
         {
             text.Append(" This is a deadlock: a grain that is not reentrant was called back while it waited. Mark the grain class ")
                 .Append("[Reentrant] or [AllowCallChainReentrancy], or the method [AlwaysInterleave], or break the cycle.");

@@ -98,6 +98,13 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IPersi
                 StoredETag = exception.StoredETag,
             };
         }
+        catch (LeaseLostException)
+        {
+            // This silo no longer owns the grain's partition: the activation must go (the new owner activates it).
+            RestoreLastGood();
+            _activation.DeactivateWhenIdle(DeactivationReason.PartitionLost);
+            throw;
+        }
         catch
         {
             RestoreLastGood();

@@ -1,0 +1,241 @@
+using AiOs.Cluster.Configuration;
+using AiOs.Cluster.Leases;
+using AiOs.Cluster.Membership;
+using AiOs.Cluster.Routing;
+using AiOs.Cluster.Transport;
+using AiOs.Persistence;
+using AiOs.Runtime;
+using AiOs.Runtime.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AiOs.Cluster;
+
+/// <summary>Runs this silo's life in the cluster. Once the host has started (the silo runtime and the silo-to-silo
+/// endpoint are up), it joins, takes its first leases, and becomes active; then it heartbeats and runs lease rounds until
+/// the host stops, when it hands every partition back (its activations finish first) and leaves. A silo the others
+/// declared dead stops serving at once and stops the host (see <see cref="ClusterStatus"/>), to be restarted as a new
+/// generation.</summary>
+internal sealed class ClusterAgent(
+    IMembershipTable table,
+    ClusterMembership membership,
+    LeaseManager leases,
+    PartitionDirectory directory,
+    ClusterTransport transport,
+    MessageForwarder forwarder,
+    ClusterEndpoint endpoint,
+    SiloRuntime runtime,
+    IOptions<ClusterOptions> clusterOptions,
+    IOptions<SiloOptions> siloOptions,
+    IHostApplicationLifetime lifetime,
+    ClusterStatus status,
+    TimeProvider time,
+    ILogger<ClusterAgent> logger) : IHostedLifecycleService, IAsyncDisposable
+{
+    /// <summary>Rounds asked for early (a peer refused a call) are at least this far apart.</summary>
+    private static readonly TimeSpan MinimumRoundGap = TimeSpan.FromMilliseconds(100);
+
+    private readonly ClusterOptions _options = clusterOptions.Value;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _roundRequested = new(0, 1);
+    private Task _heartbeats = Task.CompletedTask;
+    private Task _rounds = Task.CompletedTask;
+    private volatile bool _leaving;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var info = await table.InitializeClusterAsync(leases.PartitionCount, _options.Secret, cancellationToken).ConfigureAwait(false);
+        transport.Secret = info.Secret;
+        transport.OnReroute(forwarder.Reroute);
+        leases.Drain = partitions => runtime.DeactivatePartitionsAsync(partitions, DeactivationReason.PartitionLost);
+        directory.OnRefreshRequested(RequestRound);
+        membership.DeclaredDead += OnDeclaredDead;
+
+        var self = await membership.JoinAsync(siloOptions.Value.SiloId, _options.AdvertisedAddress, cancellationToken).ConfigureAwait(false);
+        leases.SiloId = self.SiloId;
+        transport.LocalSiloId = self.SiloId;
+        status.SiloId = self.SiloId;
+        Log.Joined(logger, self.SiloId, _options.AdvertisedAddress, leases.PartitionCount);
+
+        await RoundAsync(cancellationToken).ConfigureAwait(false);
+        await membership.SetStatusAsync(SiloStatus.Active, cancellationToken).ConfigureAwait(false);
+
+        _heartbeats = HeartbeatLoopAsync(_stopping.Token);
+        _rounds = LeaseLoopAsync(_stopping.Token);
+    }
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _leaving = true;
+        if (membership.Self is null)
+        {
+            return;
+        }
+
+        // Stop the rounds first, so that nothing is taken while everything is handed back.
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _rounds.ConfigureAwait(false);
+        if (membership.IsDeclaredDead)
+        {
+            endpoint.CloseStreams();
+            await _heartbeats.ConfigureAwait(false);
+            return;
+        }
+
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_options.HandOffTimeout);
+        try
+        {
+            await membership.SetStatusAsync(SiloStatus.ShuttingDown, bounded.Token).ConfigureAwait(false);
+            await leases.ReleaseAllAsync(bounded.Token).ConfigureAwait(false);
+            await membership.SetStatusAsync(SiloStatus.Dead, bounded.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or TimeoutException || IsStorageFailure(exception))
+        {
+            Log.HandOffTimedOut(logger, _options.HandOffTimeout);
+        }
+
+        endpoint.CloseStreams();
+
+        await _heartbeats.ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_heartbeats, _rounds).ConfigureAwait(false);
+        membership.DeclaredDead -= OnDeclaredDead;
+        forwarder.Dispose();
+        await transport.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _roundRequested.Dispose();
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false) && !membership.IsDeclaredDead)
+            {
+                await membership.BeatAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task LeaseLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && !membership.IsDeclaredDead)
+            {
+                var started = time.GetTimestamp();
+                await RoundAsync(cancellationToken).ConfigureAwait(false);
+                var rest = _options.LeaseRenewInterval - time.GetElapsedTime(started);
+                if (rest > TimeSpan.Zero)
+                {
+                    await _roundRequested.WaitAsync(rest, cancellationToken).ConfigureAwait(false);
+                }
+
+                var gap = MinimumRoundGap - time.GetElapsedTime(started);
+                if (gap > TimeSpan.Zero)
+                {
+                    await Task.Delay(gap, time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RoundAsync(CancellationToken cancellationToken)
+    {
+        // A round that hangs on an unreachable database must not keep lapsed leases from being noticed.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(_options.LeaseDuration - _options.LeaseSafetyMargin);
+        try
+        {
+            await RoundCoreAsync(bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.LeasesUnreachable(logger, $"a lease round did not finish within {_options.LeaseDuration - _options.LeaseSafetyMargin}");
+        }
+    }
+
+    private async Task RoundCoreAsync(CancellationToken bounded)
+    {
+        var members = membership.Latest ?? await TryReadMembershipAsync(bounded).ConfigureAwait(false);
+        if (members is null)
+        {
+            await leases.RunRoundAsync([], mayAcquire: false, bounded).ConfigureAwait(false);
+            return;
+        }
+
+        var serving = ClusterMembership.ServingSilos(members).Keys.ToList();
+        var snapshot = await leases.RunRoundAsync(serving, mayAcquire: !_leaving, bounded).ConfigureAwait(false);
+        if (snapshot is null)
+        {
+            return;
+        }
+
+        var addresses = ClusterMembership.LiveSilos(members);
+        if (snapshot.Leases.Any(l => l.Owner is { } owner && owner != leases.SiloId && !addresses.ContainsKey(owner)))
+        {
+            // A silo that joined since the last heartbeat already holds leases: learn its address now.
+            members = await TryReadMembershipAsync(bounded).ConfigureAwait(false) ?? members;
+            addresses = ClusterMembership.LiveSilos(members);
+        }
+
+        directory.Update(snapshot, addresses, leases.SiloId);
+    }
+
+    private async Task<MembershipSnapshot?> TryReadMembershipAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await membership.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.MembershipUnreachable(logger, exception.Message);
+            return null;
+        }
+    }
+
+    private void RequestRound()
+    {
+        try
+        {
+            _roundRequested.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A round is requested already.
+        }
+    }
+
+    private void OnDeclaredDead()
+    {
+        // Stop serving first (every partition), then end the process; a restart joins as a new generation.
+        leases.Abandon();
+        status.DeclaredDead = true;
+        lifetime.StopApplication();
+    }
+
+    private static bool IsStorageFailure(Exception exception) =>
+        exception is System.Data.Common.DbException or IOException or InvalidOperationException or System.Net.Sockets.SocketException;
+}

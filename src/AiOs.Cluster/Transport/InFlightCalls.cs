@@ -1,0 +1,26 @@
+namespace AiOs.Cluster.Transport;
+
+/// <summary>Counts the calls of one stream that are still running, so that a stream whose sender has finished can be
+/// closed once they are answered.</summary>
+internal sealed class InFlightCalls
+{
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _count = 1; // the stream itself, until Close()
+
+    public void Add() => Interlocked.Increment(ref _count);
+
+    public void Done()
+    {
+        if (Interlocked.Decrement(ref _count) == 0)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    /// <summary>No more calls will be added; completes when the running ones are done, or after <paramref name="limit"/>.</summary>
+    public Task CloseAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        Done();
+        return _drained.Task.WaitAsync(limit, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+    }
+}
