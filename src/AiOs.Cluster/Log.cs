@@ -33,8 +33,8 @@ internal static partial class Log
     [LoggerMessage(3013, LogLevel.Warning, "The lease table could not be reached: {Reason}")]
     public static partial void LeasesUnreachable(ILogger logger, string reason);
 
-    [LoggerMessage(3014, LogLevel.Warning, "The graceful hand-off did not finish within {Timeout}; the remaining leases lapse on their own")]
-    public static partial void HandOffTimedOut(ILogger logger, TimeSpan timeout);
+    [LoggerMessage(3014, LogLevel.Warning, "The graceful hand-off did not finish (limit {Timeout}): {Reason}; the remaining leases lapse on their own")]
+    public static partial void HandOffIncomplete(ILogger logger, TimeSpan timeout, string reason);
 
     [LoggerMessage(3020, LogLevel.Warning, "The connection to the silo at {Address} was lost: {Reason}")]
     public static partial void ConnectionLost(ILogger logger, string address, string reason);

@@ -152,8 +152,9 @@ public sealed class SiloRuntime : IAsyncDisposable
         {
             await drained.WaitAsync(CollectionOptions.DeactivationTimeout, Time, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
         {
+            // Out of time (ours, or the host's): what did not finish is lost from memory only; its state is stored.
             Log.ShutdownDrainTimedOut(Logger, activations.Count(a => !a.Deactivated.IsCompleted), CollectionOptions.DeactivationTimeout);
         }
 

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace AiOs.Cluster.Tests;
 
 /// <summary>Real silos in this process, each a web application with its own silo-to-silo port, all in one PostgreSQL
-/// schema. Intervals are short (heartbeats every 200 ms, death after 2 s, leases of 2 s) so that failures play out in
-/// seconds; the protocol is the same as with the defaults.</summary>
+/// schema. Intervals are short (heartbeats every 200 ms, death after 3 s, leases of 3 s) so that failures play out in
+/// seconds (with room for a starved thread pool on two cores); the protocol is the same as with the defaults.</summary>
 public sealed class TestCluster(PostgresDatabase database, ITestOutputHelper output) : IAsyncDisposable
 {
     public const int Partitions = 64;
@@ -61,10 +61,10 @@ public sealed class TestCluster(PostgresDatabase database, ITestOutputHelper out
             ["AiOs:Cluster:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AiOs:Cluster:Secret"] = "test-cluster-secret-0123456789",
             ["AiOs:Cluster:HeartbeatInterval"] = "00:00:00.200",
-            ["AiOs:Cluster:DeathTimeout"] = "00:00:02",
-            ["AiOs:Cluster:LeaseDuration"] = "00:00:02",
+            ["AiOs:Cluster:DeathTimeout"] = "00:00:03",
+            ["AiOs:Cluster:LeaseDuration"] = "00:00:03",
             ["AiOs:Cluster:LeaseRenewInterval"] = "00:00:00.250",
-            ["AiOs:Cluster:LeaseSafetyMargin"] = "00:00:00.300",
+            ["AiOs:Cluster:LeaseSafetyMargin"] = "00:00:00.500",
             ["AiOs:Cluster:HandOffTimeout"] = "00:00:10",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -139,7 +139,9 @@ public sealed class TestCluster(PostgresDatabase database, ITestOutputHelper out
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var silo in _silos.AsEnumerable().Reverse())
+        var silos = _silos.ToList();
+        _silos.Clear();
+        foreach (var silo in silos.AsEnumerable().Reverse())
         {
             await silo.DisposeAsync();
         }

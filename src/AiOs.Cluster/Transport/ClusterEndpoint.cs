@@ -15,7 +15,8 @@ namespace AiOs.Cluster.Transport;
 /// <summary>The receiving side of silo-to-silo streams: an HTTP/2 endpoint on the silo port. A peer must present the
 /// cluster secret. Each call frame becomes a local message; its outcome goes back on the response stream, batched into
 /// one write when several are ready. A call for a partition this silo does not own (any more) is not run: the sender is
-/// told to route it again.</summary>
+/// told to route it again. A stream this side ends normally has answered every call it read, so the sender may route the
+/// unanswered ones again; when that cannot be promised, the stream is aborted instead.</summary>
 internal sealed class ClusterEndpoint(SiloRuntime runtime, ClusterTransport transport, Func<int> port, ILogger logger)
 {
     private readonly CancellationTokenSource _closing = new();
@@ -103,9 +104,15 @@ internal sealed class ClusterEndpoint(SiloRuntime runtime, ClusterTransport tran
         }
 
         // The peer stopped sending: answer what it already sent, then end the stream.
-        await inFlight.CloseAsync(runtime.CallOptions.ResponseTimeout, context.RequestAborted).ConfigureAwait(false);
+        var answeredAll = await inFlight.CloseAsync(runtime.CallOptions.ResponseTimeout, context.RequestAborted).ConfigureAwait(false);
         outcomes.Writer.TryComplete();
         await writing.ConfigureAwait(false);
+        if (!answeredAll)
+        {
+            // Ending the stream normally promises the peer that every call it sent and got no answer for never ran here.
+            // Some did run (or still run): abort, so that the peer reports them as outcome unknown instead.
+            context.Abort();
+        }
     }
 
     /// <summary>Ends every inbound stream once its running calls are answered: this silo has handed its partitions back

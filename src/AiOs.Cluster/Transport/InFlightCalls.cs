@@ -17,10 +17,19 @@ internal sealed class InFlightCalls
         }
     }
 
-    /// <summary>No more calls will be added; completes when the running ones are done, or after <paramref name="limit"/>.</summary>
-    public Task CloseAsync(TimeSpan limit, CancellationToken cancellationToken)
+    /// <summary>No more calls will be added; true once the running ones are done, false if some still run after
+    /// <paramref name="limit"/> (or the stream was aborted).</summary>
+    public async Task<bool> CloseAsync(TimeSpan limit, CancellationToken cancellationToken)
     {
         Done();
-        return _drained.Task.WaitAsync(limit, cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+        try
+        {
+            await _drained.Task.WaitAsync(limit, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
+        {
+            return false;
+        }
     }
 }

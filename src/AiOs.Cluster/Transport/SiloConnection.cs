@@ -149,6 +149,12 @@ internal sealed class SiloConnection : IAsyncDisposable
             Log.ConnectionLost(_transport.Logger, Address, failure.Message);
         }
 
+        if (failure is null)
+        {
+            // The peer ended the stream normally (it is leaving): it answered every call it read, so the rest never ran.
+            written.Clear();
+        }
+
         FailPending(failure, written);
     }
 
