@@ -1,15 +1,18 @@
+using AiOs.Persistence.Events;
+using AiOs.Persistence.Ledger;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace AiOs.Persistence.PostgreSql;
 
-/// <summary>Grain state (jsonb) and reminders in PostgreSQL: the provider for production and every cluster.</summary>
+/// <summary>Grain state (jsonb), reminders, the event log and the action ledger in PostgreSQL: the provider for production
+/// and every cluster.</summary>
 /// <remarks>One <see cref="NpgsqlDataSource"/> per provider, built from the options, with <c>search_path</c> set to the
 /// configured schema so that every statement uses unqualified table names. Every write is one statement whose WHERE
 /// clause carries the ETag check, so concurrent writers from any number of silos are decided by the database.
 /// Errors name host, port and database, never the connection string.</remarks>
-public sealed partial class PostgreSqlStorageProvider : IStorageProvider, IGrainStateStore, IReminderTable, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlStorageProvider : IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;

@@ -1,4 +1,6 @@
 using AiOs.Persistence;
+using AiOs.Persistence.Events;
+using AiOs.Persistence.Ledger;
 using AiOs.Persistence.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -10,8 +12,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PostgreSqlStorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="PostgreSqlStorageProvider"/> as the silo's <see cref="IStorageProvider"/>,
-    /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IMembershipTable"/> and
-    /// <see cref="IPartitionLeaseTable"/> (one instance, one data source, for all of them),
+    /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IMembershipTable"/>,
+    /// <see cref="IPartitionLeaseTable"/>, <see cref="IEventLog"/> and <see cref="IActionLedger"/> (one instance, one data
+    /// source, for all of them),
     /// with its options validated at start. Bind the options from configuration section
     /// <see cref="PostgreSqlStorageOptions.SectionName"/> and/or set them in <paramref name="configure"/>.</summary>
     public static IServiceCollection AddAiOsPostgreSqlStorage(this IServiceCollection services, Action<PostgreSqlStorageOptions>? configure = null)
@@ -34,6 +37,8 @@ public static class PostgreSqlStorageServiceCollectionExtensions
         services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IMembershipTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IPartitionLeaseTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<IActionLedger>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using AiOs.Persistence.Events;
+using AiOs.Persistence.Ledger;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -5,7 +7,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AiOs.Persistence.Sqlite;
 
-/// <summary>Grain state and reminders in one SQLite file: the embedded, zero-set-up provider for a single silo.</summary>
+/// <summary>Grain state, reminders, the event log and the action ledger in one SQLite file: the embedded, zero-set-up
+/// provider for a single silo.</summary>
 /// <remarks>
 /// <para>Durability: WAL journal with <c>synchronous=NORMAL</c>. A committed write survives a crash of the process, which is
 /// our crash model (silos get killed; the machine keeps running). Only an OS crash or power loss can lose the last few
@@ -18,7 +21,7 @@ namespace AiOs.Persistence.Sqlite;
 /// <para>Single silo: <see cref="InitializeAsync"/> locks <c>&lt;database&gt;.lock</c> exclusively for the provider's
 /// lifetime; a second silo on the same file is refused.</para>
 /// </remarks>
-public sealed partial class SqliteStorageProvider : IStorageProvider, IGrainStateStore, IReminderTable, IDisposable
+public sealed partial class SqliteStorageProvider : IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger, IDisposable
 {
     private readonly ILogger _logger;
     private readonly TimeProvider _time;

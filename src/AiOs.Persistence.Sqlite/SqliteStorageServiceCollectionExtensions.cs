@@ -1,4 +1,6 @@
 using AiOs.Persistence;
+using AiOs.Persistence.Events;
+using AiOs.Persistence.Ledger;
 using AiOs.Persistence.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -10,7 +12,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SqliteStorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="SqliteStorageProvider"/> as the silo's <see cref="IStorageProvider"/>,
-    /// <see cref="IGrainStateStore"/> and <see cref="IReminderTable"/> (one instance for all three), with its options
+    /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IEventLog"/> and <see cref="IActionLedger"/> (one instance for all five), with its options
     /// validated at start. Bind the options from configuration section <see cref="SqliteStorageOptions.SectionName"/>
     /// and/or set them in <paramref name="configure"/>.</summary>
     public static IServiceCollection AddAiOsSqliteStorage(this IServiceCollection services, Action<SqliteStorageOptions>? configure = null)
@@ -31,6 +33,8 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<IStorageProvider>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IGrainStateStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<SqliteStorageProvider>());
+        services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<SqliteStorageProvider>());
+        services.AddSingleton<IActionLedger>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         return services;
     }
 }

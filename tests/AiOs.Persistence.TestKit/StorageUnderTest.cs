@@ -1,16 +1,21 @@
+using AiOs.Persistence.Events;
+using AiOs.Persistence.Ledger;
+
 namespace AiOs.Persistence.TestKit;
 
-/// <summary>A storage provider under test: one instance seen through its three contracts.</summary>
+/// <summary>A storage provider under test: one instance seen through its five contracts.</summary>
 public sealed class StorageUnderTest : IAsyncDisposable
 {
     private readonly object _provider;
 
-    private StorageUnderTest(object provider, IStorageProvider storage, IGrainStateStore states, IReminderTable reminders)
+    private StorageUnderTest(object provider, IStorageProvider storage, IGrainStateStore states, IReminderTable reminders, IEventLog events, IActionLedger ledger)
     {
         _provider = provider;
         Provider = storage;
         States = states;
         Reminders = reminders;
+        Events = events;
+        Ledger = ledger;
     }
 
     public IStorageProvider Provider { get; }
@@ -19,9 +24,13 @@ public sealed class StorageUnderTest : IAsyncDisposable
 
     public IReminderTable Reminders { get; }
 
+    public IEventLog Events { get; }
+
+    public IActionLedger Ledger { get; }
+
     public static StorageUnderTest Of<T>(T provider)
-        where T : class, IStorageProvider, IGrainStateStore, IReminderTable =>
-        new(provider, provider, provider, provider);
+        where T : class, IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger =>
+        new(provider, provider, provider, provider, provider, provider);
 
     public async ValueTask DisposeAsync()
     {
