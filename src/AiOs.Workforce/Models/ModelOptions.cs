@@ -1,0 +1,35 @@
+namespace AiOs.Workforce.Models;
+
+/// <summary>The model providers, per tier (configuration section <c>AiOs:Models</c>). A tier with no endpoint runs on the
+/// offline deterministic provider, so everything works with no key.</summary>
+public sealed class ModelOptions
+{
+    public const string SectionName = "AiOs:Models";
+
+    public TierOptions Small { get; set; } = new();
+
+    public TierOptions Large { get; set; } = new();
+
+    /// <summary>Longest wait for one model call, retries included.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Retries of a call that failed transiently (429, 5xx, connection errors), with the SDK's backoff.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    public TierOptions For(ModelTier tier) => tier == ModelTier.Small ? Small : Large;
+}
+
+/// <summary>One tier's OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp's server).</summary>
+public sealed class TierOptions
+{
+    /// <summary>Base URL of the API, e.g. <c>https://api.openai.com/v1</c> or <c>http://localhost:11434/v1</c>; null: offline.</summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>The API key. A secret: never logged or shown.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The model name the endpoint serves.</summary>
+    public string Model { get; set; } = "offline";
+
+    public override string ToString() => Endpoint is null ? "offline" : $"{Model} at {Endpoint.GetLeftPart(UriPartial.Authority)}";
+}
