@@ -79,7 +79,7 @@ public static class PlanValidator
             }
         }
 
-        if (problems.Count == 0 && FindCycle(tasks) is { } cycle)
+        if (FindCycle(tasks) is { } cycle)
         {
             problems.Add($"the plan has a cycle: {string.Join(" -> ", cycle)}");
         }
@@ -89,13 +89,14 @@ public static class PlanValidator
 
     private static List<string>? FindCycle(IReadOnlyList<PlannedTask> tasks)
     {
-        var byId = tasks.ToDictionary(t => t.Id, StringComparer.Ordinal);
+        var byId = tasks.Where(t => t.Id is not null).GroupBy(t => t.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1: on the path, 2: done
         var path = new List<string>();
 
         List<string>? Visit(string id)
         {
-            if (state.GetValueOrDefault(id) == 2)
+            // Unknown ids are reported above; they cannot be part of a cycle.
+            if (!byId.ContainsKey(id) || state.GetValueOrDefault(id) == 2)
             {
                 return null;
             }
@@ -120,6 +121,6 @@ public static class PlanValidator
             return null;
         }
 
-        return tasks.Select(t => Visit(t.Id)).FirstOrDefault(c => c is not null);
+        return byId.Keys.Select(Visit).FirstOrDefault(c => c is not null);
     }
 }

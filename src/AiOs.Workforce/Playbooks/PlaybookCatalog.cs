@@ -14,7 +14,13 @@ public sealed class PlaybookCatalog
     private readonly ConcurrentDictionary<string, Playbook> _playbooks = new(StringComparer.Ordinal);
 
     public PlaybookCatalog()
+        : this(Microsoft.Extensions.Options.Options.Create(new WorkforceOptions()))
     {
+    }
+
+    public PlaybookCatalog(Microsoft.Extensions.Options.IOptions<WorkforceOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         Add(new Playbook("onboard-customer", ["onboard", "onboarding", "new customer", "welcome"], new Plan(
         [
             new PlannedTask("research", "researcher", "Summarize what we know about the customer and their needs."),
@@ -28,6 +34,10 @@ public sealed class PlaybookCatalog
             new PlannedTask("draft", "writer", "Write the piece.", ["research"]),
             new PlannedTask("review", "support", "Review the draft for tone and errors.", ["draft"]),
         ])));
+        foreach (var playbook in options.Value.Playbooks)
+        {
+            Add(playbook);
+        }
     }
 
     public void Add(Playbook playbook)

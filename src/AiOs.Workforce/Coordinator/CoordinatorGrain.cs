@@ -1,0 +1,277 @@
+using AiOs.Workforce.Models;
+using AiOs.Workforce.Playbooks;
+using AiOs.Workforce.Roles;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace AiOs.Workforce.Coordinator;
+
+/// <summary>Owns a goal: plan (playbook or planner model, validated, re-planned up to a limit, then escalated), run
+/// (independent tasks in parallel, retries with exponential backoff and jitter, then the fallback tier, then escalation),
+/// checkpoint after every step transition. The grain is reentrant and the run is a one-shot timer tick, so that status and
+/// cancel are answered while tasks run; the run is the only writer of the checkpoint while it runs (Submit writes only
+/// before it starts, Cancel only when none runs). A durable reminder restarts
+/// the run after a crash even if nobody calls the goal.</summary>
+[GrainType("coordinator")]
+[Reentrant]
+public sealed class CoordinatorGrain(
+    [PersistentState("goal")] IPersistentState<GoalState> goal,
+    RoleDirectory roles,
+    PlaybookCatalog playbooks,
+    ModelCatalog models,
+    IOptions<WorkforceOptions> options,
+    TimeProvider time) : Grain, ICoordinatorGrain, IRemindable
+{
+    private const string ResumeReminder = "resume";
+    private readonly CancellationTokenSource _cancel = new();
+    private bool _driving;
+
+    private WorkforceOptions Options => options.Value;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (goal.State.Phase is GoalPhase.Planning or GoalPhase.Running && goal.State.Request is not null)
+        {
+            StartDriving();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<GoalStatus> Submit(GoalRequest goalRequest)
+    {
+        ArgumentNullException.ThrowIfNull(goalRequest);
+        if (goal.State.Request is null)
+        {
+            goal.State = new GoalState { Request = goalRequest, Phase = GoalPhase.Planning, History = [$"{Now()} submitted: {goalRequest.Text}"] };
+            await goal.WriteStateAsync();
+            await RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            StartDriving();
+        }
+
+        return Snapshot();
+    }
+
+    public Task<GoalStatus> Status() => Task.FromResult(Snapshot());
+
+    public async Task<GoalStatus> Cancel()
+    {
+        if (goal.State.Phase is GoalPhase.Done or GoalPhase.Failed or GoalPhase.Cancelled)
+        {
+            return Snapshot();
+        }
+
+        await _cancel.CancelAsync();
+        if (!_driving)
+        {
+            // No run owns the checkpoint (waiting for the operator): this call writes it.
+            await FinishAsync(GoalPhase.Cancelled, "cancelled by the operator");
+        }
+
+        return Snapshot();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (goal.State.Phase is GoalPhase.Planning or GoalPhase.Running)
+        {
+            StartDriving();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void StartDriving()
+    {
+        if (_driving)
+        {
+            return;
+        }
+
+        _driving = true;
+        RegisterGrainTimer(DriveAsync, new GrainTimerOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
+    }
+
+    private async Task DriveAsync(CancellationToken _)
+    {
+        try
+        {
+            if (goal.State.Phase == GoalPhase.Planning && !await PlanAsync())
+            {
+                return;
+            }
+
+            await RunAsync();
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            await FinishAsync(GoalPhase.Cancelled, "cancelled by the operator");
+        }
+        finally
+        {
+            _driving = false;
+        }
+    }
+
+    private async Task<bool> PlanAsync()
+    {
+        var request = goal.State.Request!;
+        IReadOnlyList<string> problems = [];
+        while (goal.State.PlanAttempts < Options.MaxPlanAttempts)
+        {
+            _cancel.Token.ThrowIfCancellationRequested();
+            goal.State.PlanAttempts++;
+            var json = await PlanJsonAsync(request, problems);
+            (var plan, problems) = PlanValidator.Parse(json, roles.Contains, Options.MaxPlanTasks);
+            if (plan is not null)
+            {
+                goal.State.Tasks = [.. plan.Tasks.Select(t => new TaskRecord { Task = t })];
+                goal.State.Phase = GoalPhase.Running;
+                await CheckpointAsync($"planned {plan.Tasks.Count} tasks: {string.Join(", ", plan.Tasks.Select(t => $"{t.Id} ({t.Role})"))}");
+                return true;
+            }
+
+            await CheckpointAsync($"plan {goal.State.PlanAttempts} rejected: {string.Join("; ", problems)}");
+        }
+
+        await EscalateAsync($"no valid plan after {Options.MaxPlanAttempts} attempts; last problems: {string.Join("; ", problems)}");
+        return false;
+    }
+
+    private async Task<string> PlanJsonAsync(GoalRequest request, IReadOnlyList<string> previousProblems)
+    {
+        if (request.Playbook is { } name)
+        {
+            return playbooks.PlanFor($"playbook:{name}") ?? $$"""{"tasks":[],"error":"no playbook '{{name}}'"}""";
+        }
+
+        var prompt = $"Goal: {request.Text}\nRoles: {string.Join(", ", roles.All.Select(r => $"{r.Name} ({r.Accepts})"))}\n" +
+            "Answer with JSON {\"tasks\":[{\"id\",\"role\",\"instructions\",\"dependsOn\":[ids],\"actions\":[...]}]}." +
+            (previousProblems.Count > 0 ? $"\nYour previous plan was rejected: {string.Join("; ", previousProblems)}" : "");
+        var response = await models.For(ModelTier.Large).GetResponseAsync(
+            [new ChatMessage(ChatRole.System, "You plan work for a one-person company's agents."), new ChatMessage(ChatRole.User, prompt)],
+            new ChatOptions { ResponseFormat = ChatResponseFormat.Json }.With(ModelCallContext.TaskKind, "plan"), _cancel.Token);
+        return response.Text;
+    }
+
+    private async Task RunAsync()
+    {
+        var running = new Dictionary<Task<TaskOutcome>, TaskRecord>();
+        while (true)
+        {
+            _cancel.Token.ThrowIfCancellationRequested();
+            foreach (var ready in goal.State.Tasks.Where(t => t.Phase is TaskPhase.Pending or TaskPhase.Running && !running.ContainsValue(t) && DependenciesDone(t)).ToList())
+            {
+                ready.Phase = TaskPhase.Running;
+                await CheckpointAsync($"task {ready.Task.Id} started ({ready.Task.Role})");
+                running[ExecuteWithRetriesAsync(ready)] = ready;
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var finished = await Task.WhenAny(running.Keys).WaitAsync(_cancel.Token);
+            var record = running[finished];
+            running.Remove(finished);
+            var outcome = await finished;
+            _cancel.Token.ThrowIfCancellationRequested();
+            record.Attempts += outcome.Attempts;
+            record.LastError = outcome.Error;
+            if (outcome.Result is { Refused: false } result)
+            {
+                (record.Phase, record.Output, record.Tier) = (TaskPhase.Done, result.Output, result.Tier);
+                await CheckpointAsync($"task {record.Task.Id} done on the {result.Tier} tier after {outcome.Attempts} attempt(s)");
+            }
+            else
+            {
+                record.Phase = TaskPhase.Escalated;
+                await CheckpointAsync($"task {record.Task.Id} escalated: {outcome.Result?.Refusal ?? outcome.Error}");
+            }
+        }
+
+        if (goal.State.Tasks.All(t => t.Phase == TaskPhase.Done))
+        {
+            await FinishAsync(GoalPhase.Done, "all tasks done");
+        }
+        else
+        {
+            var stuck = goal.State.Tasks.Where(t => t.Phase == TaskPhase.Escalated).Select(t => $"{t.Task.Id}: {t.LastError ?? "refused"}");
+            await EscalateAsync($"tasks need the operator: {string.Join("; ", stuck)}");
+        }
+    }
+
+    private bool DependenciesDone(TaskRecord record) =>
+        (record.Task.DependsOn ?? []).All(d => goal.State.Tasks.Any(t => t.Task.Id == d && t.Phase == TaskPhase.Done));
+
+    // Retries on the role's tier with exponential backoff and jitter, then once on the other tier; a refusal (outside the
+    // role's contract) is not retried.
+    private async Task<TaskOutcome> ExecuteWithRetriesAsync(TaskRecord record)
+    {
+        var contract = roles.Find(record.Task.Role)!;
+        var worker = GrainFactory.GetGrain<IRoleTaskGrain>($"{GrainId.Key}/{record.Task.Id}");
+        var inputs = (record.Task.DependsOn ?? []).ToDictionary(d => d, d => goal.State.Tasks.First(t => t.Task.Id == d).Output ?? "");
+        var request = goal.State.Request!;
+        string? error = null;
+        var attempts = 0;
+        var fallback = contract.Tier == ModelTier.Small ? ModelTier.Large : ModelTier.Small;
+        for (var attempt = 1; attempt <= Options.MaxTaskAttempts + 1; attempt++)
+        {
+            _cancel.Token.ThrowIfCancellationRequested();
+            var tier = attempt > Options.MaxTaskAttempts ? fallback : (ModelTier?)null;
+            attempts++;
+            try
+            {
+                var result = await worker.Execute(new RoleTask(GrainId.Key, record.Task.Id, record.Task.Role, record.Task.Instructions, inputs,
+                    request.CustomerId, record.Task.Actions, tier));
+                return new TaskOutcome(result, attempts, null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                error = ex.Message;
+            }
+
+            if (attempt < Options.MaxTaskAttempts + 1)
+            {
+                var backoff = Options.RetryBaseDelay * Math.Pow(2, attempt - 1) * (1 + (Random.Shared.NextDouble() / 2));
+                await Task.Delay(backoff, time, _cancel.Token);
+            }
+        }
+
+        return new TaskOutcome(null, attempts, $"failed {attempts} times (last: {error})");
+    }
+
+    private async Task EscalateAsync(string reason)
+    {
+        goal.State.Phase = GoalPhase.WaitingForApproval;
+        goal.State.Escalation = reason;
+        await CheckpointAsync($"escalated to the operator: {reason}");
+    }
+
+    private async Task FinishAsync(GoalPhase phase, string note)
+    {
+        goal.State.Phase = phase;
+        await CheckpointAsync(note);
+        await UnregisterReminder(ResumeReminder);
+    }
+
+    private async Task CheckpointAsync(string note)
+    {
+        goal.State.History.Add($"{Now()} {note}");
+        await goal.WriteStateAsync();
+    }
+
+    private string Now() => time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    private GoalStatus Snapshot() => new(
+        GrainId.Key,
+        goal.State.Phase,
+        goal.State.Tasks.Count(t => t.Phase == TaskPhase.Done),
+        goal.State.Tasks.Count,
+        goal.State.Escalation,
+        [.. goal.State.History],
+        goal.State.Tasks.ToDictionary(t => t.Task.Id, t => t.Output));
+
+    private sealed record TaskOutcome(RoleResult? Result, int Attempts, string? Error);
+}

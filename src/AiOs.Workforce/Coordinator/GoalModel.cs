@@ -1,0 +1,69 @@
+using AiOs.Workforce.Models;
+using AiOs.Workforce.Playbooks;
+
+namespace AiOs.Workforce.Coordinator;
+
+/// <summary>A goal as the operator submits it.</summary>
+/// <param name="Text">What to achieve, in words.</param>
+/// <param name="CustomerId">The customer it is about, if any.</param>
+/// <param name="ProjectId">The project it belongs to, if any.</param>
+/// <param name="Playbook">A stored playbook to run instead of asking the planner model.</param>
+/// <param name="Deadline">When it must be done by.</param>
+/// <param name="BudgetTokens">Most model tokens it may use.</param>
+public sealed record GoalRequest(string Text, string? CustomerId = null, string? ProjectId = null, string? Playbook = null, DateTimeOffset? Deadline = null, long? BudgetTokens = null);
+
+/// <summary>Where a goal stands, as the operator sees it.</summary>
+public enum GoalPhase
+{
+    Planning,
+    Running,
+    WaitingForApproval,
+    Paused,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+public enum TaskPhase
+{
+    Pending,
+    Running,
+    Done,
+    Escalated,
+}
+
+/// <summary>A task of the goal's plan and what became of it.</summary>
+public sealed class TaskRecord
+{
+    public required PlannedTask Task { get; init; }
+
+    public TaskPhase Phase { get; set; }
+
+    public int Attempts { get; set; }
+
+    public string? Output { get; set; }
+
+    public ModelTier? Tier { get; set; }
+
+    public string? LastError { get; set; }
+}
+
+/// <summary>The coordinator's checkpoint, written after every step transition.</summary>
+public sealed class GoalState
+{
+    public GoalRequest? Request { get; set; }
+
+    public GoalPhase Phase { get; set; }
+
+    public int PlanAttempts { get; set; }
+
+    public List<TaskRecord> Tasks { get; set; } = [];
+
+    /// <summary>Why the operator is needed, when the goal waits for them.</summary>
+    public string? Escalation { get; set; }
+
+    public List<string> History { get; set; } = [];
+}
+
+/// <summary>A goal's status for the operator: phase, progress (tasks done / total), escalation and history.</summary>
+public sealed record GoalStatus(string GoalId, GoalPhase Phase, int TasksDone, int TasksTotal, string? Escalation, IReadOnlyList<string> History, IReadOnlyDictionary<string, string?> Outputs);

@@ -1,0 +1,14 @@
+namespace AiOs.Workforce.Coordinator;
+
+/// <summary>The coordinator of one goal, keyed by the goal's id: plans it, runs the plan, checkpoints every step.</summary>
+public interface ICoordinatorGrain : IGrainWithStringKey
+{
+    /// <summary>Takes the goal over and starts it; submitting the same goal id again returns its status.</summary>
+    // Not named "request": the code generator (AiOs.CodeGenerator) uses that name for its own local in the proxy.
+    Task<GoalStatus> Submit(GoalRequest goalRequest);
+
+    Task<GoalStatus> Status();
+
+    /// <summary>Cancels the goal: no further task starts; tasks already running finish but their results are not used.</summary>
+    Task<GoalStatus> Cancel();
+}

@@ -1,0 +1,198 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AiOs.Persistence;
+using AiOs.Persistence.Events;
+using AiOs.Persistence.Ledger;
+using AiOs.Runtime;
+using AiOs.Workforce.Actions;
+using AiOs.Workforce.Entities;
+using AiOs.Workforce.Models;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace AiOs.Workforce.Roles;
+
+/// <summary>Does one task for a role: checks the contract, assembles the context (the task, its inputs, the customer it
+/// names, the customer's recent events, the role's notes), calls the model (tools, tiering), takes the task's external
+/// actions through the ledger, and records the result as the task's one completion event.</summary>
+[GrainType("role-task")]
+public sealed class RoleTaskGrain(
+    RoleDirectory roles,
+    ModelCatalog models,
+    ActionRunner actions,
+    IEventLog events,
+    SiloRuntime runtime,
+    TimeProvider time,
+    IOptions<WorkforceOptions> options) : Grain, IRoleTaskGrain
+{
+    private const string CompletedKind = "role-task.completed";
+    private readonly StorageWriter _writer = new(runtime.SiloId);
+    private RoleResult? _result;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var stored = await events.ReadStreamAsync(GrainId, 0, 1, cancellationToken);
+        _result = stored.Count == 1 && stored[0].Payload is { } payload ? WorkforceJson.Deserialize<RoleResult>(payload) : null;
+    }
+
+    public Task<RoleResult?> Result() => Task.FromResult(_result);
+
+    public async Task<RoleResult> Execute(RoleTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (_result is not null)
+        {
+            return _result;
+        }
+
+        var contract = roles.Find(task.Role);
+        var refusal = contract is null ? $"there is no role '{task.Role}'" : Refusal(contract, task);
+        var result = refusal is not null
+            ? new RoleResult("", 0, contract?.Tier ?? ModelTier.Small, refusal)
+            : await WorkAsync(contract!, task);
+        return await CompleteAsync(task, result);
+    }
+
+    private static string? Refusal(RoleContract contract, RoleTask task)
+    {
+        foreach (var action in task.Actions ?? [])
+        {
+            if (!(contract.Actions ?? []).Contains(action, StringComparer.Ordinal))
+            {
+                return $"role '{contract.Name}' may not take action '{action}' (allowed: {string.Join(", ", contract.Actions ?? ["none"])})";
+            }
+
+            if (contract.Autonomy == AutonomyLevel.Suggest)
+            {
+                return $"role '{contract.Name}' only suggests; it takes no external action such as '{action}'";
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<RoleResult> WorkAsync(RoleContract contract, RoleTask task)
+    {
+        RoleResult result;
+        if (contract.TaskKind == "none")
+        {
+            result = new RoleResult(task.Instructions, 1, contract.Tier);
+        }
+        else
+        {
+            var (prompt, scope) = await ContextAsync(task);
+            var estimatedTokens = prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+            if (estimatedTokens > contract.BudgetTokens)
+            {
+                return new RoleResult("", 0, contract.Tier, $"the task needs about {estimatedTokens} input tokens; role '{contract.Name}' may use {contract.BudgetTokens}");
+            }
+
+            var tools = WorkforceTools.For(GrainFactory, contract.Tools ?? []);
+            var outcome = await TieredCompletion.RunAsync(models, task.Tier ?? contract.Tier, contract.ConfidenceThreshold,
+                (client, ct) =>
+                {
+                    var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json }.With(ModelCallContext.TaskKind, contract.TaskKind);
+                    if (scope is not null)
+                    {
+                        chatOptions.With(ModelCallContext.CacheScope, scope);
+                    }
+
+                    List<ChatMessage> messages =
+                    [
+                        new(ChatRole.System, $"You are the {contract.Name} of a one-person company. You accept {contract.Accepts} and return {contract.Returns}. " +
+                            "Answer with JSON: {\"output\": string, \"confidence\": number between 0 and 1}."),
+                        new(ChatRole.User, prompt),
+                    ];
+                    return ToolCallingLoop.RunAsync(client, messages, chatOptions, tools, options.Value.MaxToolRounds, ct);
+                },
+                Judge,
+                CancellationToken.None);
+            if (!outcome.Succeeded)
+            {
+                throw new RoleTaskFailedException($"task {task.TaskId} of goal {task.GoalId}: no usable answer ({string.Join("; ", outcome.History)})");
+            }
+
+            result = new RoleResult(outcome.Value!, outcome.Confidence, outcome.Tier, ModelHistory: outcome.History);
+        }
+
+        var step = 0;
+        foreach (var action in task.Actions ?? [])
+        {
+            var request = new JsonObject { ["goal"] = task.GoalId, ["task"] = task.TaskId, ["customer"] = task.CustomerId, ["text"] = result.Output }.ToJsonString();
+            var intent = new ActionIntent(ActionKey.For(task.GoalId, task.TaskId, step, action), task.GoalId, task.TaskId, step, action, "default", request);
+            var outcome = await actions.RunAsync(intent, contract.Autonomy == AutonomyLevel.ActWithApproval, _writer, CancellationToken.None);
+            if (!outcome.Done)
+            {
+                throw new RoleTaskFailedException($"action {action} of task {task.TaskId} is {outcome.Status}: {outcome.Error ?? "waiting for the operator"}");
+            }
+
+            step++;
+        }
+
+        return result;
+    }
+
+    private async Task<(string Prompt, string? CacheScope)> ContextAsync(RoleTask task)
+    {
+        var context = new JsonObject { ["instructions"] = task.Instructions };
+        if (task.Inputs is { Count: > 0 } inputs)
+        {
+            context["inputs"] = JsonSerializer.SerializeToNode(inputs, WorkforceJson.Options);
+        }
+
+        string? scope = null;
+        if (task.CustomerId is { } customerId)
+        {
+            var customer = await GrainFactory.GetGrain<ICustomerGrain>(customerId).Get();
+            context["customer"] = customer is null ? null : JsonSerializer.SerializeToNode(customer.Value, WorkforceJson.Options);
+            var stream = await events.ReadStreamAsync(new GrainId(EntityTypes.Customer, customerId), Math.Max(0, (customer?.Revision ?? 0) - 5), 5);
+            context["recentEvents"] = new JsonArray([.. stream.Select(e => (JsonNode)JsonValue.Create(e.Kind)!)]);
+
+            // What is known about the customer is versioned by its stream revision: a changed customer is a new scope.
+            scope = ModelCallContext.Scope(customerId, customer?.Revision ?? 0);
+        }
+
+        var notes = await GrainFactory.GetGrain<IAgentRoleGrain>(task.Role).Notes();
+        if (notes.Count > 0)
+        {
+            context["notes"] = new JsonArray([.. notes.Select(n => (JsonNode)JsonValue.Create(n)!)]);
+        }
+
+        return (context.ToJsonString(WorkforceJson.Options), scope);
+    }
+
+    private static ModelVerdict<string> Judge(ChatResponse response)
+    {
+        try
+        {
+            var node = JsonNode.Parse(response.Text) as JsonObject;
+            var output = node?["output"]?.GetValue<string>();
+            var confidence = node?["confidence"]?.GetValue<double>();
+            return output is null || confidence is null or < 0 or > 1
+                ? new ModelVerdict<string>(null, 0, "the answer lacks \"output\" or a \"confidence\" between 0 and 1")
+                : new ModelVerdict<string>(output, confidence.Value, null);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            return new ModelVerdict<string>(null, 0, $"the answer is not the JSON asked for ({ex.Message})");
+        }
+    }
+
+    private async Task<RoleResult> CompleteAsync(RoleTask task, RoleResult result)
+    {
+        var provenance = new EventProvenance("goal", $"agent:{task.Role}", $"goal/{task.GoalId}/task/{task.TaskId}");
+        var completion = new NewEvent(GrainId, 1, CompletedKind, WorkforceJson.Serialize(result), provenance, time.GetUtcNow());
+        try
+        {
+            await events.AppendAsync(completion, _writer);
+            _result = result;
+        }
+        catch (EventStreamConflictException)
+        {
+            // Another activation completed it first (a moved partition): its result is the task's result.
+            await OnActivateAsync(CancellationToken.None);
+        }
+
+        return _result!;
+    }
+}

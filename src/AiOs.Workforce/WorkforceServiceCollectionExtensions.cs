@@ -1,0 +1,38 @@
+using AiOs.Workforce;
+using AiOs.Workforce.Actions;
+using AiOs.Workforce.Models;
+using AiOs.Workforce.Playbooks;
+using AiOs.Workforce.Roles;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the workforce's services (the grains come with <c>AddGrains(typeof(CustomerGrain).Assembly)</c>).</summary>
+public static class WorkforceServiceCollectionExtensions
+{
+    /// <summary>Roles, playbooks, models (offline unless <see cref="ModelOptions"/> names endpoints) and the action runner.
+    /// Register <see cref="IConnector"/>s for the actions roles may take.</summary>
+    public static IServiceCollection AddAiOsWorkforce(this IServiceCollection services, Action<WorkforceOptions>? workforce = null, Action<ModelOptions>? models = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var workforceOptions = services.AddOptions<WorkforceOptions>();
+        if (workforce is not null)
+        {
+            workforceOptions.Configure(workforce);
+        }
+
+        var modelOptions = services.AddOptions<ModelOptions>();
+        if (models is not null)
+        {
+            modelOptions.Configure(models);
+        }
+
+        services.TryAddSingleton<RoleDirectory>();
+        services.TryAddSingleton<PlaybookCatalog>();
+        services.TryAddSingleton<ModelUsage>();
+        services.TryAddSingleton<IModelProviders, ConfiguredModelProviders>();
+        services.TryAddSingleton<ModelCatalog>();
+        services.TryAddSingleton<ActionRunner>();
+        return services;
+    }
+}
