@@ -226,19 +226,27 @@ public sealed class GrainInterfaceGenerator : IIncrementalGenerator
             sb.AppendLine();
             sb.AppendLine($"    {m.ReturnType} {m.DeclaringInterface}.{m.Name}({parameters})");
             sb.AppendLine("    {");
-            sb.AppendLine($"        var request = new {request}();");
-            for (var p = 0; p < m.Parameters.Count; p++)
+
+            // The local must not shadow a parameter of the same name (a method may well take a 'request').
+            var local = "request";
+            while (m.Parameters.Any(p => p.Name == local))
             {
-                sb.AppendLine($"        request.Arg{p} = @{m.Parameters[p].Name};");
+                local = "_" + local;
             }
 
-            sb.AppendLine("        Send(request);");
+            sb.AppendLine($"        var {local} = new {request}();");
+            for (var p = 0; p < m.Parameters.Count; p++)
+            {
+                sb.AppendLine($"        {local}.Arg{p} = @{m.Parameters[p].Name};");
+            }
+
+            sb.AppendLine($"        Send({local});");
             sb.AppendLine(m.ReturnKind switch
             {
-                ReturnKind.Task => "        return request.AsVoidTask();",
-                ReturnKind.ValueTask => "        return request.AsVoidValueTask();",
-                ReturnKind.TaskOfT => "        return request.AsTask();",
-                _ => "        return request.AsValueTask();",
+                ReturnKind.Task => $"        return {local}.AsVoidTask();",
+                ReturnKind.ValueTask => $"        return {local}.AsVoidValueTask();",
+                ReturnKind.TaskOfT => $"        return {local}.AsTask();",
+                _ => $"        return {local}.AsValueTask();",
             });
             sb.AppendLine("    }");
         }

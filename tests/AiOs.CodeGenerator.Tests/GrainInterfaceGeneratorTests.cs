@@ -35,6 +35,24 @@ public sealed class GrainInterfaceGeneratorTests
         Assert.Contains(sources, s => s.Contains("[assembly: global::AiOs.Invocation.GrainProxyProvider", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ParametersNamedLikeTheProxysOwnLocals_StillCompile()
+    {
+        var (generator, compilation, _) = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using AiOs;
+            namespace Shop;
+            public interface IDesk : IGrainWithStringKey
+            {
+                Task<string> Submit(string request);
+                Task Both(string request, int _request);
+            }
+            """);
+
+        Assert.Empty(generator);
+        Assert.Empty(compilation);
+    }
+
     [Theory]
     [InlineData("int Count();", "AIOS001", "must return Task, Task<T>, ValueTask or ValueTask<T>")]
     [InlineData("void Fire();", "AIOS001", "returns void")]
