@@ -179,29 +179,23 @@ internal sealed class ClusterAgent(
 
     private async Task RoundCoreAsync(CancellationToken bounded)
     {
-        var members = membership.Latest ?? await TryReadMembershipAsync(bounded).ConfigureAwait(false);
+        // Read every round (one small query): a silo that went silent must stop counting toward the fair share as soon as
+        // its leases can have lapsed, not a heartbeat later.
+        var members = await TryReadMembershipAsync(bounded).ConfigureAwait(false) ?? membership.Latest;
         if (members is null)
         {
             await leases.RunRoundAsync([], mayAcquire: false, bounded).ConfigureAwait(false);
             return;
         }
 
-        var serving = ClusterMembership.ServingSilos(members).Keys.ToList();
+        var serving = ClusterMembership.ServingSilos(members, _options.LeaseDuration);
         var snapshot = await leases.RunRoundAsync(serving, mayAcquire: !_leaving, bounded).ConfigureAwait(false);
         if (snapshot is null)
         {
             return;
         }
 
-        var addresses = ClusterMembership.LiveSilos(members);
-        if (snapshot.Leases.Any(l => l.Owner is { } owner && owner != leases.SiloId && !addresses.ContainsKey(owner)))
-        {
-            // A silo that joined since the last heartbeat already holds leases: learn its address now.
-            members = await TryReadMembershipAsync(bounded).ConfigureAwait(false) ?? members;
-            addresses = ClusterMembership.LiveSilos(members);
-        }
-
-        directory.Update(snapshot, addresses, leases.SiloId);
+        directory.Update(snapshot, ClusterMembership.LiveSilos(members), leases.SiloId);
     }
 
     private async Task<MembershipSnapshot?> TryReadMembershipAsync(CancellationToken cancellationToken)

@@ -218,10 +218,13 @@ internal sealed class LeaseManager : IPartitionOwnership
         }
 
         var surplus = mine - ceiling;
-        if (surplus == 0 && mine > floor)
+        var anyFree = snapshot.Leases.Any(l => l.Owner is null || l.ExpiresAt <= snapshot.ReadAt);
+        if (surplus == 0 && mine > floor && !anyFree)
         {
-            // At the ceiling while another serving silo is below the floor (it joined after the free leases were gone):
-            // give one back so that everyone ends within one partition of a fair share.
+            // At the ceiling while another serving silo is below the floor and no lease is free for it (it joined after
+            // the free ones were gone): give one back so that everyone ends within one partition of a fair share. While a
+            // lease is free, the silo below the floor takes that one instead; giving one back then would only trade
+            // partitions back and forth.
             var held = snapshot.Leases
                 .Where(l => l.Owner is not null && l.ExpiresAt > snapshot.ReadAt)
                 .GroupBy(l => l.Owner!)

@@ -132,9 +132,14 @@ internal sealed class ClusterMembership(IMembershipTable table, ClusterOptions o
         return snapshot;
     }
 
-    /// <summary>The silos that take partitions: joining and active ones, by id, with their addresses.</summary>
-    public static IReadOnlyDictionary<string, string> ServingSilos(MembershipSnapshot snapshot) =>
-        snapshot.Silos.Where(s => s.Status is SiloStatus.Joining or SiloStatus.Active).ToDictionary(s => s.SiloId, s => s.Address, StringComparer.Ordinal);
+    /// <summary>The silos a fair share is computed over: joining and active ones whose last heartbeat is more recent than
+    /// <paramref name="silentAfter"/>. A silo silent that long has lost its leases whether or not it has been declared
+    /// dead yet; counting it would keep the others from taking over its partitions until it is.</summary>
+    public static IReadOnlyList<string> ServingSilos(MembershipSnapshot snapshot, TimeSpan silentAfter) =>
+        snapshot.Silos
+            .Where(s => s.Status is SiloStatus.Joining or SiloStatus.Active && snapshot.ReadAt - s.LastHeartbeat <= silentAfter)
+            .Select(s => s.SiloId)
+            .ToList();
 
     /// <summary>Every known silo that is not dead, by id, with its address (a silo shutting down still serves what it holds).</summary>
     public static IReadOnlyDictionary<string, string> LiveSilos(MembershipSnapshot snapshot) =>

@@ -2,6 +2,7 @@ using AiOs.Persistence;
 using AiOs.Runtime;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 
 namespace AiOs.Host.Hosting;
 
@@ -13,9 +14,15 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
     {
         lifetime.ApplicationStarted.Register(() =>
         {
-            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "(unknown)";
+            // When clustered, Kestrel also listens on the silo-to-silo port; that one is not for people.
+            var clusterPort = services.GetService<AiOs.Cluster.ClusterStatus>() is null
+                ? (int?)null
+                : services.GetRequiredService<IOptions<AiOs.Cluster.Configuration.ClusterOptions>>().Value.Port;
+            var address = server.Features.Get<IServerAddressesFeature>()?.Addresses
+                .FirstOrDefault(a => clusterPort is null || !a.EndsWith($":{clusterPort}", StringComparison.Ordinal)) ?? "(unknown)";
             Console.Out.WriteLine($"AiOs is running at {address}  (health: {address}/healthz)");
-            Console.Out.WriteLine($"  silo {runtime.SiloId} · storage {services.GetService<IStorageProvider>()?.Location ?? "none"}");
+            Console.Out.WriteLine($"  silo {runtime.SiloId} · storage {services.GetService<IStorageProvider>()?.Location ?? "none"}"
+                + (clusterPort is null ? string.Empty : $" · cluster port {clusterPort}"));
             Console.Out.WriteLine("  Press Ctrl+C to stop.");
             Console.Out.Flush();
         });
