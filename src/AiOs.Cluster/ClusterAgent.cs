@@ -37,7 +37,9 @@ internal sealed class ClusterAgent(
     private static readonly TimeSpan MinimumRoundGap = TimeSpan.FromMilliseconds(100);
 
     private readonly ClusterOptions _options = clusterOptions.Value;
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _stopRounds = new();
+    private readonly CancellationTokenSource _stopHeartbeats = new();
+    private readonly CancellationTokenSource _stopFollowing = new();
     private readonly SemaphoreSlim _roundRequested = new(0, 1);
     private Task _heartbeats = Task.CompletedTask;
     private Task _rounds = Task.CompletedTask;
@@ -65,8 +67,8 @@ internal sealed class ClusterAgent(
         await RoundAsync(cancellationToken).ConfigureAwait(false);
         await membership.SetStatusAsync(SiloStatus.Active, cancellationToken).ConfigureAwait(false);
 
-        _heartbeats = HeartbeatLoopAsync(_stopping.Token);
-        _rounds = LeaseLoopAsync(_stopping.Token);
+        _heartbeats = HeartbeatLoopAsync(_stopHeartbeats.Token);
+        _rounds = LeaseLoopAsync(_stopRounds.Token);
     }
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
@@ -77,16 +79,51 @@ internal sealed class ClusterAgent(
             return;
         }
 
-        // Stop the rounds first, so that nothing is taken while everything is handed back.
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        // Stop the rounds first, so that nothing is taken while everything is handed back. Heartbeats go on meanwhile:
+        // a hand-off may take longer than the death timeout.
+        await _stopRounds.CancelAsync().ConfigureAwait(false);
         await _rounds.ConfigureAwait(false);
-        if (membership.IsDeclaredDead)
+        if (!membership.IsDeclaredDead)
         {
-            endpoint.CloseStreams();
-            await _heartbeats.ConfigureAwait(false);
-            return;
+            await HandOffAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        endpoint.CloseStreams();
+        await _stopHeartbeats.CancelAsync().ConfigureAwait(false);
+        await _heartbeats.ConfigureAwait(false);
+
+        // Calls still arriving here, until the web server has stopped, belong to other silos now: keep following where
+        // the partitions went (rounds that only read), so that they are forwarded instead of waiting for nothing.
+        _rounds = LeaseLoopAsync(_stopFollowing.Token);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        await _stopFollowing.CancelAsync().ConfigureAwait(false);
+        await _rounds.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopRounds.CancelAsync().ConfigureAwait(false);
+        await _stopHeartbeats.CancelAsync().ConfigureAwait(false);
+        await _stopFollowing.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_heartbeats, _rounds).ConfigureAwait(false);
+        membership.DeclaredDead -= OnDeclaredDead;
+        forwarder.Dispose();
+        await transport.DisposeAsync().ConfigureAwait(false);
+        _stopRounds.Dispose();
+        _stopHeartbeats.Dispose();
+        _stopFollowing.Dispose();
+        _roundRequested.Dispose();
+    }
+
+    /// <summary>Leaves gracefully: shutting down, every partition handed back after its activations finished, then dead.
+    /// Bounded by the hand-off timeout; whatever is not handed back lapses within a lease duration.</summary>
+    private async Task HandOffAsync(CancellationToken cancellationToken)
+    {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(_options.HandOffTimeout);
         try
@@ -100,25 +137,6 @@ internal sealed class ClusterAgent(
             // Shutting down must not fail: what was not handed back lapses within a lease duration, and others take it.
             Log.HandOffIncomplete(logger, _options.HandOffTimeout, exception.Message);
         }
-
-        endpoint.CloseStreams();
-
-        await _heartbeats.ConfigureAwait(false);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(_heartbeats, _rounds).ConfigureAwait(false);
-        membership.DeclaredDead -= OnDeclaredDead;
-        forwarder.Dispose();
-        await transport.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
-        _roundRequested.Dispose();
     }
 
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)

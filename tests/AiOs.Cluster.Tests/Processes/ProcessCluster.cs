@@ -32,7 +32,8 @@ public sealed class ProcessCluster(PostgresDatabase database, ITestOutputHelper 
         var environment = new Dictionary<string, string?>
         {
             ["AiOs__Storage"] = "postgresql",
-            ["AiOs__Storage__PostgreSql__ConnectionString"] = database.ConnectionString,
+            // Several processes, each with a storage pool and the test grain's own: keep them within the server's connection limit.
+            ["AiOs__Storage__PostgreSql__ConnectionString"] = database.ConnectionString + ";Maximum Pool Size=20",
             ["AiOs__Storage__PostgreSql__Schema"] = Schema,
             ["AiOs__Silo__SiloId"] = name,
             ["AiOs__DataDirectory"] = Path.Combine(_data.Path, name),
