@@ -27,6 +27,17 @@ public sealed class ServiceStartupTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Service_WithNoModelEndpointConfigured_NamesBothTiersOffline()
+    {
+        await using var service = Start(new() { ["AiOs__Http__Port"] = "0" });
+
+        var models = await service.WaitForLineAsync(@"models: small=(\S+), large=(\S+)");
+
+        Assert.Equal("offline", models.Groups[1].Value);
+        Assert.Equal("offline", models.Groups[2].Value);
+    }
+
+    [Fact]
     public async Task Service_OnSigterm_StopsGracefully_WithExitCodeZero()
     {
         await using var service = Start(new() { ["AiOs__Http__Port"] = "0" });

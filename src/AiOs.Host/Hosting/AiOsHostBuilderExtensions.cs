@@ -5,11 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace AiOs.Host.Hosting;
 
-/// <summary>Composes the service from configuration: options, storage, the silo, Kestrel and health checks.</summary>
+/// <summary>Composes the service from configuration: options, storage, the silo with the workforce, Kestrel and health checks.</summary>
 public static class AiOsHostBuilderExtensions
 {
     /// <summary>Adds everything the AiOs service runs. <paramref name="silo"/> adds to the silo (grains, filters); the
-    /// service's own grains are always there.</summary>
+    /// service's own grains (the workforce's) are always there.</summary>
     public static WebApplicationBuilder AddAiOs(this WebApplicationBuilder builder, Action<SiloBuilder>? silo = null)
     {
         var configuration = builder.Configuration;
@@ -41,7 +41,12 @@ public static class AiOsHostBuilderExtensions
             });
         }
 
-        services.AddAiOsSilo(configuration, silo);
+        services.AddAiOsSilo(configuration, s =>
+        {
+            s.AddWorkforceGrains();
+            silo?.Invoke(s);
+        });
+        services.AddWorkforce(configuration);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -23,6 +23,12 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
             Console.Out.WriteLine($"AiOs is running at {address}  (health: {address}/healthz)");
             Console.Out.WriteLine($"  silo {runtime.SiloId} · storage {services.GetService<IStorageProvider>()?.Location ?? "none"}"
                 + (clusterPort is null ? string.Empty : $" · cluster port {clusterPort}"));
+            if (services.GetService<AiOs.Workforce.Models.ModelCatalog>() is { } models)
+            {
+                // Names "offline" when no endpoint is configured, so that nobody mistakes template drafts for a model's.
+                Console.Out.WriteLine($"  {models.Describe()}");
+            }
+
             Console.Out.WriteLine("  Press Ctrl+C to stop.");
             Console.Out.Flush();
         });
