@@ -1,0 +1,101 @@
+using System.Net.Http.Json;
+using AiOs.Persistence.Ledger;
+using AiOs.Testing;
+using AiOs.Workforce.Coordinator;
+
+namespace AiOs.Workforce.ProcessTests;
+
+/// <summary>A goal in a real service process that is killed (SIGKILL) in the middle of the goal, while an external action
+/// is in flight, and started again on the same data.</summary>
+[Trait("Category", "Integration")]
+public sealed class GoalProcessKillTests(ITestOutputHelper output) : IDisposable
+{
+    private const string Banner = @"AiOs is running at (http://[^\s]+)";
+    private static readonly TimeSpan GoalTimeout = TimeSpan.FromSeconds(90);
+    private readonly TempDirectory _data = new("aios-wf-kill");
+    private readonly WebhookReceiver _webhook = new();
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    [Fact]
+    public async Task Goal_AfterTheSiloProcessIsKilledMidAction_ResumesOnSqlite_WithEveryStepAndTheActionDoneExactlyOnce()
+    {
+        var goalId = $"goal-{Guid.NewGuid():N}";
+        GoalStatus beforeKill;
+        await using (var first = Start("silo-1"))
+        {
+            var address = (await first.WaitForLineAsync(Banner)).Groups[1].Value;
+            var submitted = await _http.PostAsJsonAsync($"{address}/goals/{goalId}", new GoalRequest("onboard the new customer", Playbook: "onboard-customer"), TestContext.Current.CancellationToken);
+            submitted.EnsureSuccessStatusCode();
+
+            // The outreach task's email is now in flight and held by the receiver: the kill lands mid-step.
+            await Eventually.WithinAsync(_webhook.FirstArrived, "the goal's email reaches the webhook", GoalTimeout);
+            beforeKill = await StatusAsync(address, goalId);
+            first.Kill();
+            await first.WaitForExitAsync();
+        }
+
+        _webhook.ReleaseFirst();
+        await using var second = Start("silo-2");
+        var restarted = (await second.WaitForLineAsync(Banner)).Groups[1].Value;
+        GoalStatus? done = null;
+        await Eventually.WaitUntilAsync(async () => (done = await StatusAsync(restarted, goalId)).Phase == GoalPhase.Done, $"goal {goalId} is done after the restart", GoalTimeout);
+
+        Assert.Equal(GoalPhase.Running, beforeKill.Phase);
+        Assert.DoesNotContain(beforeKill.History, h => h.Contains("task send done", StringComparison.Ordinal));
+        Assert.Equal(4, done!.TasksTotal);
+        Assert.Equal(done.TasksTotal, done.TasksDone);
+
+        // Every task completed exactly once, in the goal's history and in the event log.
+        var completions = await _http.GetFromJsonAsync<Dictionary<string, int>>($"{restarted}/goals/{goalId}/completions", TestContext.Current.CancellationToken);
+        Assert.Equal(done.Outputs.Keys.Order(StringComparer.Ordinal), completions!.Keys.Order(StringComparer.Ordinal));
+        Assert.All(completions, c => Assert.Equal(1, c.Value));
+        foreach (var task in done.Outputs.Keys)
+        {
+            Assert.Single(done.History, h => h.Contains($"task {task} done on the ", StringComparison.Ordinal));
+        }
+
+        // No task completed before the kill started again after it; the one in flight did (that is the resume).
+        foreach (var task in beforeKill.History.Where(h => h.Contains(" done on the ", StringComparison.Ordinal)).Select(TaskOf))
+        {
+            Assert.Single(done.History, h => h.Contains($"task {task} started", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(2, done.History.Count(h => h.Contains("task send started", StringComparison.Ordinal)));
+
+        // The email was sent again after the restart, with the same idempotency key: one action for the receiver.
+        Assert.True(_webhook.Keys.Count >= 2, $"the webhook saw {_webhook.Keys.Count} request(s); the in-flight one must be resent");
+        Assert.Single(_webhook.Keys.Distinct(StringComparer.Ordinal));
+        var actions = await _http.GetFromJsonAsync<List<ActionEntry>>($"{restarted}/goals/{goalId}/actions", TestContext.Current.CancellationToken);
+        var action = Assert.Single(actions!);
+        Assert.Equal(_webhook.Keys.First(), action.Key);
+        Assert.Equal(ActionStatus.Succeeded, action.Status);
+        Assert.Equal(_webhook.Keys.Count, action.Attempts);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _webhook.Dispose();
+        _data.Dispose();
+    }
+
+    // "… task research done on the Small tier after 1 attempt(s)" -> "research"
+    private static string TaskOf(string history) => history.Split(' ')[2];
+
+    private async Task<GoalStatus> StatusAsync(string address, string goalId) =>
+        (await _http.GetFromJsonAsync<GoalStatus>($"{address}/goals/{goalId}", TestContext.Current.CancellationToken))!;
+
+    private ServiceProcess Start(string name) => ServiceProcess.Start(
+        Path.Combine(AppContext.BaseDirectory, "AiOs.Workforce.TestHost.dll"),
+        new Dictionary<string, string?>
+        {
+            ["AiOs__Http__Port"] = "0",
+            ["AiOs__DataDirectory"] = _data.Path,
+            ["AiOs__Connectors__Webhook__Url"] = _webhook.Url,
+
+            // Longer than the test: the held call must still be open when the process is killed.
+            ["AiOs__Connectors__Webhook__Timeout"] = "00:05:00",
+        },
+        output,
+        name);
+}
