@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using AiOs.Persistence.Ledger;
 using AiOs.Testing;
 using AiOs.Workforce.Coordinator;
@@ -6,24 +9,25 @@ using AiOs.Workforce.Coordinator;
 namespace AiOs.Workforce.ProcessTests;
 
 /// <summary>A goal in a real service process that is killed (SIGKILL) in the middle of the goal, while an external action
-/// is in flight, and started again on the same data.</summary>
+/// is in flight, and started again on the same data. One subclass per storage provider.</summary>
 [Trait("Category", "Integration")]
-public sealed class GoalProcessKillTests(ITestOutputHelper output) : IDisposable
+public abstract class GoalProcessKillTestsBase(ITestOutputHelper output) : IDisposable
 {
-    private const string Banner = @"AiOs is running at (http://[^\s]+)";
+    private const string Banner = "AiOs is running at ";
     private static readonly TimeSpan GoalTimeout = TimeSpan.FromSeconds(90);
     private readonly TempDirectory _data = new("aios-wf-kill");
+    private bool _disposed;
     private readonly WebhookReceiver _webhook = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     [Fact]
-    public async Task Goal_AfterTheSiloProcessIsKilledMidAction_ResumesOnSqlite_WithEveryStepAndTheActionDoneExactlyOnce()
+    public async Task Goal_AfterTheSiloProcessIsKilledMidAction_Resumes_WithEveryStepAndTheActionDoneExactlyOnce()
     {
         var goalId = $"goal-{Guid.NewGuid():N}";
         GoalStatus beforeKill;
-        await using (var first = Start("silo-1"))
+        await using (var first = Start("silo-1", out var address))
         {
-            var address = (await first.WaitForLineAsync(Banner)).Groups[1].Value;
+            await first.WaitForLineAsync(Banner);
             var submitted = await _http.PostAsJsonAsync($"{address}/goals/{goalId}", new GoalRequest("onboard the new customer", Playbook: "onboard-customer"), TestContext.Current.CancellationToken);
             submitted.EnsureSuccessStatusCode();
 
@@ -35,8 +39,8 @@ public sealed class GoalProcessKillTests(ITestOutputHelper output) : IDisposable
         }
 
         _webhook.ReleaseFirst();
-        await using var second = Start("silo-2");
-        var restarted = (await second.WaitForLineAsync(Banner)).Groups[1].Value;
+        await using var second = Start("silo-2", out var restarted);
+        await second.WaitForLineAsync(Banner);
         GoalStatus? done = null;
         await Eventually.WaitUntilAsync(async () => (done = await StatusAsync(restarted, goalId)).Phase == GoalPhase.Done, $"goal {goalId} is done after the restart", GoalTimeout);
 
@@ -74,28 +78,54 @@ public sealed class GoalProcessKillTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        _http.Dispose();
-        _webhook.Dispose();
-        _data.Dispose();
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Settings that choose and configure the storage; both processes get the same, so they share the data.</summary>
+    protected abstract IReadOnlyDictionary<string, string?> StorageSettings(string dataDirectory);
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!_disposed && disposing)
+        {
+            _http.Dispose();
+            _webhook.Dispose();
+            _data.Dispose();
+        }
+
+        _disposed = true;
     }
 
     // "… task research done on the Small tier after 1 attempt(s)" -> "research"
     private static string TaskOf(string history) => history.Split(' ')[2];
 
+    /// <summary>A TCP port free at the time of the call.</summary>
+    protected static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private async Task<GoalStatus> StatusAsync(string address, string goalId) =>
         (await _http.GetFromJsonAsync<GoalStatus>($"{address}/goals/{goalId}", TestContext.Current.CancellationToken))!;
 
-    private ServiceProcess Start(string name) => ServiceProcess.Start(
-        Path.Combine(AppContext.BaseDirectory, "AiOs.Workforce.TestHost.dll"),
-        new Dictionary<string, string?>
+    // The HTTP port is chosen here rather than read from the banner: a clustered service also listens on its cluster
+    // port, and the banner may name that one.
+    private ServiceProcess Start(string name, out string address)
+    {
+        var port = FreePort();
+        address = $"http://127.0.0.1:{port}";
+        var environment = new Dictionary<string, string?>(StorageSettings(_data.Path))
         {
-            ["AiOs__Http__Port"] = "0",
+            ["AiOs__Http__Port"] = port.ToString(CultureInfo.InvariantCulture),
             ["AiOs__DataDirectory"] = _data.Path,
             ["AiOs__Connectors__Webhook__Url"] = _webhook.Url,
 
             // Longer than the test: the held call must still be open when the process is killed.
             ["AiOs__Connectors__Webhook__Timeout"] = "00:05:00",
-        },
-        output,
-        name);
+        };
+        return ServiceProcess.Start(Path.Combine(AppContext.BaseDirectory, "AiOs.Workforce.TestHost.dll"), environment, output, name);
+    }
 }
