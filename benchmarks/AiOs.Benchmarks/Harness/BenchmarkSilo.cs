@@ -1,6 +1,7 @@
 using AiOs.Benchmarks.Grains;
 using AiOs.Runtime;
 using AiOs.Runtime.Configuration;
+using AiOs.Runtime.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,14 +24,15 @@ public sealed class BenchmarkSilo : IAsyncDisposable
 
     public SiloRuntime Runtime { get; }
 
-    public static async Task<BenchmarkSilo> StartAsync(Action<IServiceCollection>? storage = null, bool callMetrics = true)
+    public static async Task<BenchmarkSilo> StartAsync(Action<IServiceCollection>? storage = null, bool callMetrics = true, Action<SiloBuilder>? grains = null)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddAiOsSilo(configure: silo => silo
             .AddGrains(typeof(PingGrain).Assembly)
             .Configure<SiloOptions>(o => o.SiloId = "bench")
-            .Configure<GrainCallOptions>(o => o.RecordCallMetrics = callMetrics));
+            .Configure<GrainCallOptions>(o => o.RecordCallMetrics = callMetrics)
+            .Apply(grains));
 
         storage?.Invoke(builder.Services);
         var host = builder.Build();
@@ -42,5 +44,14 @@ public sealed class BenchmarkSilo : IAsyncDisposable
     {
         await _host.StopAsync();
         _host.Dispose();
+    }
+}
+
+internal static class SiloBuilderExtensions
+{
+    public static SiloBuilder Apply(this SiloBuilder builder, Action<SiloBuilder>? configure)
+    {
+        configure?.Invoke(builder);
+        return builder;
     }
 }

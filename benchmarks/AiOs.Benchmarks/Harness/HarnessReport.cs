@@ -21,6 +21,11 @@ public static class HarnessReport
             results.AddRange(await StateWriteHarness.RunAsync(duration, warmup));
         }
 
+        if (scenarios.Contains("goals"))
+        {
+            results.AddRange(await GoalHarness.RunAsync(duration, warmup));
+        }
+
         Console.WriteLine(Describe(results));
     }
 
