@@ -41,6 +41,22 @@ public sealed class ClusterCallTests(PostgresDatabase database, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task ThousandConcurrentFirstCallsToOneGrainThroughThreeSilos_ActivateItExactlyOnce()
+    {
+        var silos = new[] { await _cluster.StartSiloAsync("a"), await _cluster.StartSiloAsync("b"), await _cluster.StartSiloAsync("c") };
+        await _cluster.WaitUntilBalancedAsync();
+        var key = $"one-{Guid.NewGuid():N}";
+        var owner = silos.Single(s => s.Ownership.Owns(TestCluster.PartitionOf(key))).Name;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 1000).Select(i =>
+            Task.Run(() => silos[i % 3].Probe(key).Where(), TestContext.Current.CancellationToken)));
+
+        var served = Assert.Single(answers.Distinct());
+        Assert.StartsWith(owner + "/", served, StringComparison.Ordinal);
+        Assert.Equal(1, ProbeGrain.Activations[key]);
+    }
+
+    [Fact]
     public async Task ForwardedCalls_ReturnResults_RaiseTheGrainsExceptions_PassReferences_AndKeepState()
     {
         var a = await _cluster.StartSiloAsync("a");
