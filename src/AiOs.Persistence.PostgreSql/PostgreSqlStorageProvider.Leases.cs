@@ -27,7 +27,7 @@ public sealed partial class PostgreSqlStorageProvider : IPartitionLeaseTable
 
     /// <inheritdoc />
     public Task<LeaseSnapshot> ReadLeasesAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(async (connection, ct) =>
+        RunClusterAsync(async (connection, ct) =>
         {
             var command = Command(connection, $"SELECT {LeaseColumns}, now() FROM aios_partition_leases ORDER BY partition");
             await using (command.ConfigureAwait(false))
@@ -136,7 +136,7 @@ public sealed partial class PostgreSqlStorageProvider : IPartitionLeaseTable
     }
 
     private Task<IReadOnlyList<PartitionLease>> LeaseCommandAsync(string sql, Action<NpgsqlCommand> parameters, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<PartitionLease>>(async (connection, ct) =>
+        RunClusterAsync<IReadOnlyList<PartitionLease>>(async (connection, ct) =>
         {
             var command = Command(connection, sql);
             await using (command.ConfigureAwait(false))

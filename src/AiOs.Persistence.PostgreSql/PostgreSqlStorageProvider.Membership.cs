@@ -14,7 +14,7 @@ public sealed partial class PostgreSqlStorageProvider : IMembershipTable
     public Task<ClusterInfo> InitializeClusterAsync(int partitionCount, string? configuredSecret, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
-        return RunAsync(async (connection, ct) =>
+        return RunClusterAsync(async (connection, ct) =>
         {
             var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
@@ -73,7 +73,7 @@ public sealed partial class PostgreSqlStorageProvider : IMembershipTable
 
     /// <inheritdoc />
     public Task<MembershipSnapshot> ReadAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(async (connection, ct) =>
+        RunClusterAsync(async (connection, ct) =>
         {
             var command = Command(connection, $"""
                 SELECT (SELECT version FROM aios_membership_version WHERE id = 1), now(), {SiloColumns}
@@ -157,7 +157,7 @@ public sealed partial class PostgreSqlStorageProvider : IMembershipTable
 
     /// <inheritdoc />
     public Task<bool> HeartbeatAsync(string name, long generation, CancellationToken cancellationToken = default) =>
-        RunAsync(async (connection, ct) =>
+        RunClusterAsync(async (connection, ct) =>
         {
             var command = Command(connection, "UPDATE aios_silos SET last_heartbeat = now() WHERE name = $1 AND generation = $2 AND status <> 'dead'");
             await using (command.ConfigureAwait(false))
@@ -169,7 +169,7 @@ public sealed partial class PostgreSqlStorageProvider : IMembershipTable
         }, cancellationToken);
 
     private Task<bool> ChangeMembershipAsync(long expectedVersion, string change, Action<NpgsqlCommand> parameters, CancellationToken cancellationToken) =>
-        RunAsync(async (connection, ct) =>
+        RunClusterAsync(async (connection, ct) =>
         {
             var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))

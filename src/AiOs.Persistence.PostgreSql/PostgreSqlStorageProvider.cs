@@ -15,6 +15,10 @@ namespace AiOs.Persistence.PostgreSql;
 public sealed partial class PostgreSqlStorageProvider : IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>A small pool of its own for membership and leases: a silo busy with grain traffic must still renew its
+    /// leases and heartbeat on time, not wait behind its grains for a connection.</summary>
+    private readonly NpgsqlDataSource _clusterDataSource;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly string _schema;
@@ -49,8 +53,18 @@ public sealed partial class PostgreSqlStorageProvider : IStorageProvider, IGrain
         _password = settings.Password;
         var database = settings.Database ?? settings.Username ?? "(default)";
         Location = $"PostgreSQL at {settings.Host}:{settings.Port}, database {database}, schema {options.Schema}";
+        var cluster = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
+        {
+            ApplicationName = settings.ApplicationName + "-cluster",
+            MaxPoolSize = ClusterPoolSize,
+            MinPoolSize = 0,
+        };
         _dataSource = builder.Build();
+        _clusterDataSource = NpgsqlDataSource.Create(cluster);
     }
+
+    /// <summary>Connections of the membership and lease pool: a heartbeat, a lease round and a status change at a time.</summary>
+    private const int ClusterPoolSize = 4;
 
     /// <inheritdoc cref="IStorageProvider.Name" />
     public string Name => "PostgreSQL";
@@ -100,6 +114,7 @@ public sealed partial class PostgreSqlStorageProvider : IStorageProvider, IGrain
         {
             _disposed = true;
             await _dataSource.DisposeAsync().ConfigureAwait(false);
+            await _clusterDataSource.DisposeAsync().ConfigureAwait(false);
             _initGate.Dispose();
         }
     }
@@ -111,6 +126,7 @@ public sealed partial class PostgreSqlStorageProvider : IStorageProvider, IGrain
         {
             _disposed = true;
             _dataSource.Dispose();
+            _clusterDataSource.Dispose();
             _initGate.Dispose();
         }
     }
@@ -127,7 +143,24 @@ public sealed partial class PostgreSqlStorageProvider : IStorageProvider, IGrain
 
     /// <summary>Runs <paramref name="action"/> on a pooled connection, turning connection failures into
     /// <see cref="StorageUnavailableException"/>.</summary>
-    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> action, CancellationToken cancellationToken, bool requireInitialized = true)
+    private Task<T> RunAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> action, CancellationToken cancellationToken, bool requireInitialized = true) =>
+        RunOnAsync(_dataSource, action, cancellationToken, requireInitialized);
+
+    /// <summary>As <see cref="RunAsync{T}"/>, on the membership and lease pool.</summary>
+    private Task<T> RunClusterAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> action, CancellationToken cancellationToken, bool requireInitialized = true) =>
+        RunOnAsync(_clusterDataSource, action, cancellationToken, requireInitialized);
+
+    private async Task RunClusterAsync(Func<NpgsqlConnection, CancellationToken, Task> action, CancellationToken cancellationToken, bool requireInitialized = true) =>
+        await RunClusterAsync<bool>(
+            async (connection, ct) =>
+            {
+                await action(connection, ct).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken,
+            requireInitialized).ConfigureAwait(false);
+
+    private async Task<T> RunOnAsync<T>(NpgsqlDataSource source, Func<NpgsqlConnection, CancellationToken, Task<T>> action, CancellationToken cancellationToken, bool requireInitialized)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (requireInitialized && !_initialized)
@@ -138,7 +171,7 @@ public sealed partial class PostgreSqlStorageProvider : IStorageProvider, IGrain
 
         try
         {
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await source.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 return await action(connection, cancellationToken).ConfigureAwait(false);
@@ -149,7 +182,7 @@ public sealed partial class PostgreSqlStorageProvider : IStorageProvider, IGrain
             // The other idle connections in the pool most likely died with this one (server restart, network cut); drop
             // them so that the first call after recovery does not fail on a dead connection.
             Log.Unavailable(_logger, Location, ex);
-            _dataSource.Clear();
+            source.Clear();
             throw new StorageUnavailableException($"{Location} is unavailable: {PostgreSqlErrors.Describe(ex, _password)}", ex);
         }
     }
