@@ -26,6 +26,11 @@ public static class HarnessReport
             results.AddRange(await GoalHarness.RunAsync(duration, warmup));
         }
 
+        if (scenarios.Contains("cluster"))
+        {
+            results.AddRange(await ClusterHarness.RunAsync(duration, warmup));
+        }
+
         Console.WriteLine(Describe(results));
     }
 
@@ -36,6 +41,12 @@ public static class HarnessReport
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine()}");
+        // Other work on a shared machine moves every figure; say how busy it was.
+        if (File.Exists("/proc/loadavg"))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Load average at the end (1, 5, 15 min): {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}");
+        }
+
         text.AppendLine();
         text.AppendLine("| scenario | callers | ops/s | ns/op (wall) | CPU ns/op | p50 µs | p99 µs |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
