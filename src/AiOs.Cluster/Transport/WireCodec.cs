@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using AiOs.Invocation;
@@ -13,6 +14,10 @@ internal sealed record IncomingCall(long CallId, GrainId Target, GrainRequest Re
 /// types (from the method descriptor) and the runtime's serializer options, so grain references travel as grain ids.</summary>
 internal sealed class WireCodec(JsonSerializerOptions options)
 {
+    // Assembly.GetName() builds a new AssemblyName (and parses the full name) on every call; grain interfaces are few and
+    // never unload, so their assembly names are kept for the life of the process.
+    private static readonly ConcurrentDictionary<Type, string> AssemblyNames = new();
+
     public byte[] EncodeCall(long callId, Message message, TimeSpan remaining)
     {
         var method = message.Request.Method;
@@ -23,7 +28,7 @@ internal sealed class WireCodec(JsonSerializerOptions options)
             json.WriteNumber("i", callId);
             json.WriteString("g", message.Target.ToString());
             json.WriteString("m", method.MethodId);
-            json.WriteString("a", method.InterfaceType.Assembly.GetName().Name);
+            json.WriteString("a", AssemblyNames.GetOrAdd(method.InterfaceType, static t => t.Assembly.GetName().Name!));
             json.WriteNumber("d", Math.Max(0, (long)remaining.TotalMilliseconds));
             json.WriteNumber("k", (int)message.Kind);
             json.WriteStartArray("c");
@@ -60,7 +65,10 @@ internal sealed class WireCodec(JsonSerializerOptions options)
         var target = GrainId.Parse(root.GetProperty("g").GetString()!);
         var methodId = root.GetProperty("m").GetString()!;
         var assemblyName = root.GetProperty("a").GetString()!;
-        var method = GrainInterfaceRegistry.FindMethod(methodId, LoadAssembly(assemblyName))
+        // The binder (Assembly.Load, a lock and a lookup) is asked only for a method not seen yet rather than on every call.
+        // Names from a peer are not cached, so that a peer cannot grow a cache without bound.
+        var method = GrainInterfaceRegistry.FindMethod(methodId)
+            ?? GrainInterfaceRegistry.FindMethod(methodId, LoadAssembly(assemblyName))
             ?? throw new InvalidDataException($"Unknown grain method {methodId} (is every silo running the same build?).");
         var request = method.CreateRequest();
         var index = 0;
