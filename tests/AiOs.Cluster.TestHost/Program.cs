@@ -4,7 +4,7 @@ using AiOs.Host.Hosting;
 using Npgsql;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddAiOs(silo => silo.AddGrain<OpCounterGrain>());
+builder.AddAiOs(silo => silo.AddGrain<OpCounterGrain>().AddGrain<TickingGrain>());
 
 var connection = new NpgsqlConnectionStringBuilder(builder.Configuration["AiOs:Storage:PostgreSql:ConnectionString"])
 {
@@ -19,6 +19,11 @@ app.MapAiOs();
 // The door the load client uses: any silo takes any grain's call. A failure answers 503 with the reason.
 app.MapPost("/test/apply/{key}/{op}", (string key, string op, IGrainFactory grains) => Answer(() => grains.GetGrain<IOpCounterGrain>(key).Apply(op)));
 app.MapGet("/test/count/{key}", (string key, IGrainFactory grains) => Answer(() => grains.GetGrain<IOpCounterGrain>(key).Count()));
+app.MapPost("/test/remind/{key}/{dueMs:int}/{periodMs:int}", (string key, int dueMs, int periodMs, IGrainFactory grains) => Answer(async () =>
+{
+    await grains.GetGrain<ITickingGrain>(key).Start(TimeSpan.FromMilliseconds(dueMs), TimeSpan.FromMilliseconds(periodMs));
+    return periodMs;
+}));
 
 return await app.RunAiOsAsync();
 

@@ -19,11 +19,20 @@ public sealed class ProcessCluster(PostgresDatabase database, ITestOutputHelper 
 
     public ServiceProcess Process(string name) => _silos[name].Process;
 
-    /// <summary>Creates the schema and the table the test grain records its activations in.</summary>
+    /// <summary>Settings added to every silo's environment (over the defaults below), for a test that needs other than
+    /// the service's defaults; set before starting silos, so that a restarted silo gets them too.</summary>
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The HTTP address of a silo started and not stopped or killed.</summary>
+    public Uri Http(string name) => _silos[name].Http;
+
+    /// <summary>Creates the schema and the tables the test grains record their activations and reminder ticks in.</summary>
     public Task PrepareAsync() => database.ExecuteAsync($"""
         CREATE SCHEMA IF NOT EXISTS {Schema};
         CREATE TABLE {Schema}.test_activations (id bigserial PRIMARY KEY, grain text NOT NULL, silo text NOT NULL,
             started_at timestamptz NOT NULL, ended_at timestamptz);
+        CREATE TABLE {Schema}.test_reminder_ticks (id bigserial PRIMARY KEY, grain text NOT NULL, silo text NOT NULL,
+            due_at timestamptz NOT NULL, ticked_at timestamptz NOT NULL);
         """);
 
     /// <summary>Starts a silo process and waits until it serves HTTP.</summary>
@@ -45,6 +54,11 @@ public sealed class ProcessCluster(PostgresDatabase database, ITestOutputHelper 
             ["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
         };
+        foreach (var (key, value) in Settings)
+        {
+            environment[key] = value;
+        }
+
         var process = ServiceProcess.Start(Path.Combine(AppContext.BaseDirectory, "AiOs.Cluster.TestHost.dll"), environment, output, name);
         var address = (await process.WaitForLineAsync(@"AiOs is running at (\S+)", TimeSpan.FromSeconds(60))).Groups[1].Value;
         if (_silos.TryGetValue(name, out var previous))
