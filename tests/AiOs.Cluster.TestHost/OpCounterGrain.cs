@@ -8,6 +8,10 @@ public interface IOpCounterGrain : IGrainWithStringKey
     /// Returns the count.</summary>
     Task<int> Apply(string op);
 
+    /// <summary>As <see cref="Apply"/>, but waits <paramref name="delay"/> between counting in memory and writing the
+    /// state: a silo frozen in that window writes after it resumes, with the lease it held before.</summary>
+    Task<int> ApplySlowly(string op, TimeSpan delay);
+
     Task<int> Count();
 }
 
@@ -27,7 +31,11 @@ public sealed class OpCounterGrain(
     ActivationLog log,
     SiloRuntime runtime) : Grain, IOpCounterGrain
 {
+    private static int s_slowWritesPending;
     private long _record;
+
+    /// <summary>Calls of <see cref="ApplySlowly"/> in this process waiting to write.</summary>
+    public static int SlowWritesPending => s_slowWritesPending;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) =>
         _record = await log.StartedAsync(GetPrimaryKeyString(), runtime.SiloId, cancellationToken);
@@ -37,9 +45,42 @@ public sealed class OpCounterGrain(
 
     public async Task<int> Apply(string op)
     {
+        if (CountInMemory(op))
+        {
+            await state.WriteStateAsync();
+        }
+
+        return state.State.Count;
+    }
+
+    public async Task<int> ApplySlowly(string op, TimeSpan delay)
+    {
+        if (CountInMemory(op))
+        {
+            Interlocked.Increment(ref s_slowWritesPending);
+            try
+            {
+                await Task.Delay(delay);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref s_slowWritesPending);
+            }
+
+            await state.WriteStateAsync();
+        }
+
+        return state.State.Count;
+    }
+
+    public Task<int> Count() => Task.FromResult(state.State.Count);
+
+    /// <summary>Counts <paramref name="op"/> in memory unless it was applied already; true when it was counted.</summary>
+    private bool CountInMemory(string op)
+    {
         if (state.State.Recent.Contains(op))
         {
-            return state.State.Count;
+            return false;
         }
 
         state.State.Count++;
@@ -49,9 +90,6 @@ public sealed class OpCounterGrain(
             state.State.Recent.RemoveAt(0);
         }
 
-        await state.WriteStateAsync();
-        return state.State.Count;
+        return true;
     }
-
-    public Task<int> Count() => Task.FromResult(state.State.Count);
 }

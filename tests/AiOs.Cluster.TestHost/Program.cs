@@ -18,6 +18,9 @@ app.MapAiOs();
 
 // The door the load client uses: any silo takes any grain's call. A failure answers 503 with the reason.
 app.MapPost("/test/apply/{key}/{op}", (string key, string op, IGrainFactory grains) => Answer(() => grains.GetGrain<IOpCounterGrain>(key).Apply(op)));
+app.MapPost("/test/apply-slowly/{key}/{op}/{delayMs:int}", (string key, string op, int delayMs, IGrainFactory grains) =>
+    Answer(() => grains.GetGrain<IOpCounterGrain>(key).ApplySlowly(op, TimeSpan.FromMilliseconds(delayMs))));
+app.MapGet("/test/slow-writes-pending", () => OpCounterGrain.SlowWritesPending);
 app.MapGet("/test/count/{key}", (string key, IGrainFactory grains) => Answer(() => grains.GetGrain<IOpCounterGrain>(key).Count()));
 app.MapPost("/test/remind/{key}/{dueMs:int}/{periodMs:int}", (string key, int dueMs, int periodMs, IGrainFactory grains) => Answer(async () =>
 {
