@@ -90,9 +90,9 @@ public sealed class FreezeProcessTests(PostgresDatabase database, ITestOutputHel
             takeover = frozen.Elapsed;
             Assert.Equal('T', StateOf(process)); // still stopped: the takeover happened while it was frozen
 
-            // The new owners serve the probes from the stored state and apply one more operation each. (Not asserted
-            // here: a call sent just after SIGSTOP was seen, rarely, to run before the stop took hold; the final counts
-            // below account for every acknowledged call.)
+            // The new owners serve the probes from the stored state and apply one more operation each. The answer is not
+            // asserted here: in 2 of about 20 runs the first call sent to s2 after SIGSTOP was already applied by then
+            // (cause not established); the final counts below account for every call by its acknowledgement.
             var s1 = _cluster.Http("s1");
             foreach (var probe in probes)
             {
