@@ -95,6 +95,19 @@ internal sealed class ClusterAgent(
         // Calls still arriving here, until the web server has stopped, belong to other silos now: keep following where
         // the partitions went (rounds that only read), so that they are forwarded instead of waiting for nothing.
         _rounds = LeaseLoopAsync(_stopFollowing.Token);
+
+        // Peers learn where the partitions went at their next lease rounds; until then they may still send calls here.
+        // The endpoint ends such streams at once, unanswered calls and all, which peers route again. Once the web server
+        // stops, it refuses new streams outright, and a peer cannot tell a refused stream from a broken one whose calls
+        // may have run. So stay reachable for two rounds before the web server is allowed to stop.
+        try
+        {
+            await Task.Delay(_options.LeaseRenewInterval * 2 + MinimumRoundGap, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown bound ran out: stop now.
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
