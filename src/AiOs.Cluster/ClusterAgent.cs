@@ -44,6 +44,7 @@ internal sealed class ClusterAgent(
     private Task _heartbeats = Task.CompletedTask;
     private Task _rounds = Task.CompletedTask;
     private volatile bool _leaving;
+    private LeaseSnapshot? _lastLeases;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -99,14 +100,26 @@ internal sealed class ClusterAgent(
         // Peers learn where the partitions went at their next lease rounds; until then they may still send calls here.
         // The endpoint ends such streams at once, unanswered calls and all, which peers route again. Once the web server
         // stops, it refuses new streams outright, and a peer cannot tell a refused stream from a broken one whose calls
-        // may have run. So stay reachable for two rounds before the web server is allowed to stop.
+        // may have run. So stay reachable until every partition has a new owner, and two rounds more for the peers.
+        if (membership.IsDeclaredDead || membership.Latest is not { } members || !ClusterMembership.ServingSilos(members, _options.LeaseDuration).Any(id => id != leases.SiloId))
+        {
+            return; // declared dead (stop at once), or the last silo: nobody will take the partitions or route calls here
+        }
+
         try
         {
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(_options.HandOffTimeout);
+            while (!(Volatile.Read(ref _lastLeases) is { } leasesNow && leasesNow.Leases.All(l => l.Owner is not null && l.Owner != leases.SiloId && l.ExpiresAt > leasesNow.ReadAt)))
+            {
+                await Task.Delay(MinimumRoundGap, time, bounded.Token).ConfigureAwait(false);
+            }
+
             await Task.Delay(_options.LeaseRenewInterval * 2 + MinimumRoundGap, time, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // The host's shutdown bound ran out: stop now.
+            // The hand-off bound or the host's shutdown bound ran out: stop now.
         }
     }
 
@@ -226,6 +239,7 @@ internal sealed class ClusterAgent(
             return;
         }
 
+        Volatile.Write(ref _lastLeases, snapshot);
         directory.Update(snapshot, ClusterMembership.LiveSilos(members), leases.SiloId);
     }
 
