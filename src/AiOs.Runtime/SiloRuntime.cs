@@ -78,6 +78,19 @@ public sealed class SiloRuntime : IAsyncDisposable
     /// <summary>Number of activations in this silo.</summary>
     public int ActivationCount => Catalog.Count;
 
+    /// <summary>Live activations per grain type name, counted now (for the cluster view of the API and dashboard).</summary>
+    public IReadOnlyDictionary<string, int> CountActivationsByGrainType()
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var activation in Catalog.Activations)
+        {
+            var type = activation.GrainId.Type;
+            counts[type] = counts.GetValueOrDefault(type) + 1;
+        }
+
+        return counts;
+    }
+
     /// <summary>The reminders this silo has scheduled (those of the partitions it owns), for inspection.</summary>
     public IReadOnlyList<ReminderEntry> ScheduledReminders => Reminders.Scheduled();
 

@@ -12,10 +12,21 @@ internal sealed class GrainCallInvoker(SiloRuntime runtime) : IGrainCallInvoker
     public void Send(GrainReference target, GrainRequest request)
     {
         var caller = RequestContext.Current;
-        var deadline = runtime.Time.GetTimestamp() + runtime.ResponseTimeoutTicks;
-        if (caller is not null && caller.Deadline < deadline)
+        var now = runtime.Time.GetTimestamp();
+        var deadline = now + runtime.ResponseTimeoutTicks;
+        if (caller is not null)
         {
-            deadline = caller.Deadline;
+            if (caller.Deadline < deadline)
+            {
+                deadline = caller.Deadline;
+            }
+        }
+        else if (GrainCallDeadline.Ambient is { } external)
+        {
+            // A call from outside grains inside a GrainCallDeadline scope (e.g. an API request's grpc-timeout).
+            var remaining = external - runtime.Time.GetUtcNow();
+            var ticks = remaining <= TimeSpan.Zero ? 0 : (long)(remaining.TotalSeconds * runtime.Time.TimestampFrequency);
+            deadline = Math.Min(deadline, now + ticks);
         }
 
         if (runtime.OutgoingFilters.Length == 0)

@@ -52,6 +52,25 @@ public sealed class ActivationTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(-42L, await _silo.GrainFactory.GetGrain<IIntegerKeyedGrain>(-42).Key());
     }
 
+    [Fact]
+    public async Task CountActivationsByGrainType_CountsLiveActivationsOfEachType()
+    {
+        var guids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        foreach (var guid in guids)
+        {
+            await _silo.GrainFactory.GetGrain<IGuidKeyedGrain>(guid).Key();
+        }
+
+        await _silo.GrainFactory.GetGrain<IIntegerKeyedGrain>(Random.Shared.NextInt64()).Key();
+
+        var counts = _silo.Runtime.CountActivationsByGrainType();
+
+        // Other tests of this class use other grain types only, and each test has its own silo.
+        Assert.Equal(3, counts.Single(c => c.Key.Contains("guid", StringComparison.OrdinalIgnoreCase)).Value);
+        Assert.Equal(1, counts.Single(c => c.Key.Contains("integer", StringComparison.OrdinalIgnoreCase)).Value);
+        Assert.Equal(_silo.Runtime.ActivationCount, counts.Values.Sum());
+    }
+
     [Theory]
     [InlineData("", "is empty")]
     [InlineData("a\u0001b", "a\\u0001b")]
