@@ -13,8 +13,8 @@ public static class PostgreSqlStorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="PostgreSqlStorageProvider"/> as the silo's <see cref="IStorageProvider"/>,
     /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IMembershipTable"/>,
-    /// <see cref="IPartitionLeaseTable"/>, <see cref="IEventLog"/> and <see cref="IActionLedger"/> (one instance, one data
-    /// source, for all of them),
+    /// <see cref="IPartitionLeaseTable"/>, <see cref="IEventLog"/>, <see cref="IActionLedger"/> and <see cref="IApiKeyStore"/>
+    /// (one instance, one data source, for all of them),
     /// with its options validated at start. Bind the options from configuration section
     /// <see cref="PostgreSqlStorageOptions.SectionName"/> and/or set them in <paramref name="configure"/>.</summary>
     public static IServiceCollection AddAiOsPostgreSqlStorage(this IServiceCollection services, Action<PostgreSqlStorageOptions>? configure = null)
@@ -39,6 +39,7 @@ public static class PostgreSqlStorageServiceCollectionExtensions
         services.AddSingleton<IPartitionLeaseTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IActionLedger>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         return services;
     }
 }

@@ -12,7 +12,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SqliteStorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="SqliteStorageProvider"/> as the silo's <see cref="IStorageProvider"/>,
-    /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IEventLog"/> and <see cref="IActionLedger"/> (one instance for all five), with its options
+    /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IEventLog"/>, <see cref="IActionLedger"/> and <see cref="IApiKeyStore"/> (one instance for all six), with its options
     /// validated at start. Bind the options from configuration section <see cref="SqliteStorageOptions.SectionName"/>
     /// and/or set them in <paramref name="configure"/>.</summary>
     public static IServiceCollection AddAiOsSqliteStorage(this IServiceCollection services, Action<SqliteStorageOptions>? configure = null)
@@ -35,6 +35,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IActionLedger>(sp => sp.GetRequiredService<SqliteStorageProvider>());
+        services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         return services;
     }
 }

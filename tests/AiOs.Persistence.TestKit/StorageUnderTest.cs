@@ -3,7 +3,7 @@ using AiOs.Persistence.Ledger;
 
 namespace AiOs.Persistence.TestKit;
 
-/// <summary>A storage provider under test: one instance seen through its five contracts.</summary>
+/// <summary>A storage provider under test: one instance seen through its contracts.</summary>
 public sealed class StorageUnderTest : IAsyncDisposable
 {
     private readonly object _provider;
@@ -27,6 +27,9 @@ public sealed class StorageUnderTest : IAsyncDisposable
     public IEventLog Events { get; }
 
     public IActionLedger Ledger { get; }
+
+    /// <summary>The provider's API key store (every provider has one).</summary>
+    public IApiKeyStore ApiKeys => (IApiKeyStore)_provider;
 
     public static StorageUnderTest Of<T>(T provider)
         where T : class, IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger =>
