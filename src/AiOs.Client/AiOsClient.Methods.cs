@@ -1,0 +1,120 @@
+using AiOs.Api.V1;
+
+namespace AiOs.Client;
+
+// The typed methods, one per method of the contract that a front end or the CLI uses; grouped by service.
+public sealed partial class AiOsClient
+{
+    private static readonly Methods M = new();
+
+    /// <summary>aios.v1.Health/GetHealth (open).</summary>
+    public Task<HealthStatus> GetHealthAsync(CallOptions options = default) =>
+        Unary<GetHealthRequest, HealthStatus>(M.GetHealth, new GetHealthRequest(), options);
+
+    /// <summary>aios.v1.Health/WatchHealth (open): the status now, then each change.</summary>
+    public IAsyncEnumerable<HealthStatus> WatchHealth(CallOptions options = default) =>
+        Stream<WatchHealthRequest, HealthStatus>(M.WatchHealth, new WatchHealthRequest(), options);
+
+    /// <summary>aios.v1.Cluster/GetClusterStatus.</summary>
+    public Task<ClusterStatus> GetClusterStatusAsync(CallOptions options = default) =>
+        Unary<GetClusterStatusRequest, ClusterStatus>(M.GetClusterStatus, new GetClusterStatusRequest(), options);
+
+    /// <summary>aios.v1.Cluster/ListSilos.</summary>
+    public Task<ListSilosResponse> ListSilosAsync(CallOptions options = default) =>
+        Unary<ListSilosRequest, ListSilosResponse>(M.ListSilos, new ListSilosRequest(), options);
+
+    /// <summary>aios.v1.Cluster/GetCallStatistics.</summary>
+    public Task<GetCallStatisticsResponse> GetCallStatisticsAsync(GetCallStatisticsRequest request, CallOptions options = default) =>
+        Unary<GetCallStatisticsRequest, GetCallStatisticsResponse>(M.GetCallStatistics, request, options);
+
+    /// <summary>aios.v1.Cluster/WatchClusterStats: a sample every interval until cancelled.</summary>
+    public IAsyncEnumerable<ClusterStatsSample> WatchClusterStats(WatchClusterStatsRequest request, CallOptions options = default) =>
+        Stream<WatchClusterStatsRequest, ClusterStatsSample>(M.WatchClusterStats, request, options);
+
+    /// <summary>aios.v1.ApiKeys/CreateApiKey: the response holds the key's secret, shown only once.</summary>
+    public Task<CreateApiKeyResponse> CreateApiKeyAsync(string name, ApiKeyScope scope, CallOptions options = default) =>
+        Unary<CreateApiKeyRequest, CreateApiKeyResponse>(M.CreateApiKey, new CreateApiKeyRequest { Name = name, Scope = scope }, options);
+
+    /// <summary>aios.v1.ApiKeys/ListApiKeys.</summary>
+    public Task<ListApiKeysResponse> ListApiKeysAsync(bool includeRevoked = false, CallOptions options = default) =>
+        Unary<ListApiKeysRequest, ListApiKeysResponse>(M.ListApiKeys, new ListApiKeysRequest { IncludeRevoked = includeRevoked }, options);
+
+    /// <summary>aios.v1.ApiKeys/RevokeApiKey (idempotent).</summary>
+    public Task<ApiKey> RevokeApiKeyAsync(string keyId, CallOptions options = default) =>
+        Unary<RevokeApiKeyRequest, ApiKey>(M.RevokeApiKey, new RevokeApiKeyRequest { KeyId = keyId }, options);
+
+    /// <summary>aios.v1.Goals/SubmitGoal. Set <see cref="SubmitGoalRequest.RequestId"/> to make a resubmission harmless.</summary>
+    public Task<Goal> SubmitGoalAsync(SubmitGoalRequest request, CallOptions options = default) =>
+        Unary<SubmitGoalRequest, Goal>(M.SubmitGoal, request, options);
+
+    /// <summary>aios.v1.Goals/GetGoal.</summary>
+    public Task<Goal> GetGoalAsync(string goalId, CallOptions options = default) =>
+        Unary<GetGoalRequest, Goal>(M.GetGoal, new GetGoalRequest { GoalId = goalId }, options);
+
+    /// <summary>aios.v1.Goals/ListGoals.</summary>
+    public Task<ListGoalsResponse> ListGoalsAsync(ListGoalsRequest request, CallOptions options = default) =>
+        Unary<ListGoalsRequest, ListGoalsResponse>(M.ListGoals, request, options);
+
+    /// <summary>aios.v1.Goals/CancelGoal.</summary>
+    public Task<Goal> CancelGoalAsync(string goalId, string reason, CallOptions options = default) =>
+        Unary<CancelGoalRequest, Goal>(M.CancelGoal, new CancelGoalRequest { GoalId = goalId, Reason = reason }, options);
+
+    /// <summary>aios.v1.Goals/WatchGoal: the goal now, then each change until it ends.</summary>
+    public IAsyncEnumerable<GoalUpdate> WatchGoal(string goalId, CallOptions options = default) =>
+        Stream<WatchGoalRequest, GoalUpdate>(M.WatchGoal, new WatchGoalRequest { GoalId = goalId }, options);
+
+    /// <summary>aios.v1.Approvals/ListApprovals.</summary>
+    public Task<ListApprovalsResponse> ListApprovalsAsync(ListApprovalsRequest request, CallOptions options = default) =>
+        Unary<ListApprovalsRequest, ListApprovalsResponse>(M.ListApprovals, request, options);
+
+    /// <summary>aios.v1.Approvals/Approve.</summary>
+    public Task<Approval> ApproveAsync(string approvalId, string comment = "", CallOptions options = default) =>
+        Unary<ApproveRequest, Approval>(M.Approve, new ApproveRequest { ApprovalId = approvalId, Comment = comment }, options);
+
+    /// <summary>aios.v1.Approvals/Reject.</summary>
+    public Task<Approval> RejectAsync(string approvalId, string reason, CallOptions options = default) =>
+        Unary<RejectRequest, Approval>(M.Reject, new RejectRequest { ApprovalId = approvalId, Reason = reason }, options);
+
+    /// <summary>aios.v1.Approvals/EditAndApprove.</summary>
+    public Task<Approval> EditAndApproveAsync(string approvalId, string editedPayloadJson, string comment = "", CallOptions options = default) =>
+        Unary<EditAndApproveRequest, Approval>(M.EditAndApprove,
+            new EditAndApproveRequest { ApprovalId = approvalId, EditedPayloadJson = editedPayloadJson, Comment = comment }, options);
+
+    /// <summary>aios.v1.Entities/CreateCustomer (not idempotent: never retried).</summary>
+    public Task<Customer> CreateCustomerAsync(CreateCustomerRequest request, CallOptions options = default) =>
+        Unary<CreateCustomerRequest, Customer>(M.CreateCustomer, request, options);
+
+    /// <summary>aios.v1.Entities/ListCustomers.</summary>
+    public Task<ListCustomersResponse> ListCustomersAsync(ListCustomersRequest request, CallOptions options = default) =>
+        Unary<ListCustomersRequest, ListCustomersResponse>(M.ListCustomers, request, options);
+
+    /// <summary>aios.v1.Events/WatchEvents: replay, then live events until cancelled.</summary>
+    public IAsyncEnumerable<Event> WatchEvents(WatchEventsRequest request, CallOptions options = default) =>
+        Stream<WatchEventsRequest, Event>(M.WatchEvents, request, options);
+
+    // Looked up once: a method missing from the contract fails at first use of the client, not mid-call.
+    private sealed class Methods
+    {
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetHealth = Method(HealthReflection.Descriptor, "GetHealth");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor WatchHealth = Method(HealthReflection.Descriptor, "WatchHealth");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetClusterStatus = Method(ClusterReflection.Descriptor, "GetClusterStatus");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListSilos = Method(ClusterReflection.Descriptor, "ListSilos");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetCallStatistics = Method(ClusterReflection.Descriptor, "GetCallStatistics");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor WatchClusterStats = Method(ClusterReflection.Descriptor, "WatchClusterStats");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor CreateApiKey = Method(ApiKeysReflection.Descriptor, "CreateApiKey");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListApiKeys = Method(ApiKeysReflection.Descriptor, "ListApiKeys");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor RevokeApiKey = Method(ApiKeysReflection.Descriptor, "RevokeApiKey");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor SubmitGoal = Method(GoalsReflection.Descriptor, "SubmitGoal");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetGoal = Method(GoalsReflection.Descriptor, "GetGoal");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListGoals = Method(GoalsReflection.Descriptor, "ListGoals");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor CancelGoal = Method(GoalsReflection.Descriptor, "CancelGoal");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor WatchGoal = Method(GoalsReflection.Descriptor, "WatchGoal");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListApprovals = Method(ApprovalsReflection.Descriptor, "ListApprovals");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor Approve = Method(ApprovalsReflection.Descriptor, "Approve");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor Reject = Method(ApprovalsReflection.Descriptor, "Reject");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor EditAndApprove = Method(ApprovalsReflection.Descriptor, "EditAndApprove");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor CreateCustomer = Method(EntitiesReflection.Descriptor, "CreateCustomer");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListCustomers = Method(EntitiesReflection.Descriptor, "ListCustomers");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor WatchEvents = Method(EventsReflection.Descriptor, "WatchEvents");
+    }
+}
