@@ -27,6 +27,20 @@ public sealed class ServiceStartupTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Service_OnFirstStart_PrintsAnOperatorKey_ThatTheApiAccepts()
+    {
+        await using var service = Start(new() { ["AiOs__Http__Port"] = "0" });
+
+        var printedKey = (await service.WaitForLineAsync(@"^\s*(aios_[0-9a-f]{12}_\S+)$")).Groups[1].Value;
+        var apiAddress = (await service.WaitForLineAsync(@"gRPC API \(aios.v1\) at (http://\S+)")).Groups[1].Value;
+
+        Assert.Equal(printedKey, (await File.ReadAllTextAsync(Path.Combine(_data.Path, "operator.key"), TestContext.Current.CancellationToken)).Trim());
+        using var client = new AiOs.Client.AiOsClient(new AiOs.Client.AiOsClientOptions { Endpoint = new Uri(apiAddress), ApiKey = printedKey });
+        var silo = Assert.Single((await client.ListSilosAsync()).Silos);
+        Assert.Contains(silo.SiloId, service.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Service_WithNoModelEndpointConfigured_NamesBothTiersOffline()
     {
         await using var service = Start(new() { ["AiOs__Http__Port"] = "0" });
@@ -102,6 +116,8 @@ public sealed class ServiceStartupTests(ITestOutputHelper output) : IDisposable
     private ServiceProcess Start(Dictionary<string, string?> environment)
     {
         environment["AiOs__DataDirectory"] = _data.Path;
+        // The API's default port is fixed; tests run side by side, so each service takes a free one.
+        environment.TryAdd("AiOs__Api__Port", "0");
         return ServiceProcess.Start(Path.Combine(AppContext.BaseDirectory, "aios-server.dll"), environment, output);
     }
 

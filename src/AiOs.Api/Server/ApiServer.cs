@@ -18,8 +18,7 @@ namespace AiOs.Api.Server;
 /// that storage is ready for keys, and stopped before it.</summary>
 internal sealed class ApiServer(
     IOptions<ApiServerOptions> options,
-    GrpcDispatcher dispatcher,
-    InitialOperatorKey initialKey,
+    IServiceProvider services,
     ApiServerLifetime lifetime,
     ApiEndpointAddress endpoint,
     TimeProvider time,
@@ -36,9 +35,12 @@ internal sealed class ApiServer(
             return;
         }
 
+        // Resolved here, not in the constructor: the host builds hosted services before it validates options, and a bad
+        // setting (no storage, so no key store) must be reported as the setting, not as a missing service.
+        var dispatcher = services.GetRequiredService<GrpcDispatcher>();
         if (settings.GenerateInitialKey)
         {
-            await initialKey.EnsureAsync(Console.Out, cancellationToken).ConfigureAwait(false);
+            await services.GetRequiredService<InitialOperatorKey>().EnsureAsync(Console.Out, cancellationToken).ConfigureAwait(false);
         }
 
         var address = IPAddress.Parse(settings.Address);

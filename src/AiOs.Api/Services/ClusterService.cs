@@ -7,13 +7,14 @@ using AiOs.Runtime;
 using MethodCallSnapshot = AiOs.Runtime.Metrics.MethodCallSnapshot;
 using RuntimeInstruments = AiOs.Runtime.Metrics.RuntimeInstruments;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AiOs.Api.Services;
 
 /// <summary>aios.v1.Cluster from the runtime of this silo. The runtime has no membership yet (the cluster issue brings
 /// it), so the cluster seen here is this one silo, which owns the partitions its ownership reports.</summary>
 internal sealed class ClusterService(
-    SiloRuntime runtime, RuntimeInstruments instruments, ApiServerLifetime lifetime, IStorageProvider? storage, ApiEndpointAddress endpoint, TimeProvider time)
+    SiloRuntime runtime, RuntimeInstruments instruments, ApiServerLifetime lifetime, IServiceProvider services, ApiEndpointAddress endpoint, TimeProvider time)
     : IGrpcService
 {
     private static readonly string Version =
@@ -56,7 +57,7 @@ internal sealed class ClusterService(
         StartedAt = Timestamp.FromDateTimeOffset(lifetime.StartedAt),
         Activations = runtime.ActivationCount,
         PartitionsOwned = runtime.Ownership.OwnedPartitions.Count,
-        Storage = storage?.Location ?? "none",
+        Storage = services.GetService<IStorageProvider>()?.Location ?? "none",
         Version = Version,
     };
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace AiOs.Host.Hosting;
 
-/// <summary>Composes the service from configuration: options, storage, the silo with the workforce, Kestrel and health checks.</summary>
+/// <summary>Composes the service from configuration: options, storage, the silo with the workforce, the gRPC API, Kestrel and health checks.</summary>
 public static class AiOsHostBuilderExtensions
 {
     /// <summary>Adds everything the AiOs service runs. <paramref name="silo"/> adds to the silo (grains, filters); the
@@ -47,6 +47,13 @@ public static class AiOsHostBuilderExtensions
             silo?.Invoke(s);
         });
         services.AddWorkforce(configuration);
+        services.AddAiOsApi(configuration, api =>
+        {
+            if (string.IsNullOrEmpty(api.DataDirectory))
+            {
+                api.DataDirectory = host.DataDirectory;
+            }
+        });
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

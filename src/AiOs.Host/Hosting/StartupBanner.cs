@@ -1,3 +1,4 @@
+using AiOs.Api.Server;
 using AiOs.Persistence;
 using AiOs.Runtime;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,7 +9,8 @@ namespace AiOs.Host.Hosting;
 
 /// <summary>Prints, once the server listens, where the service can be reached and what it runs on. Written to standard
 /// output (not only the log) because it is the first thing a new user needs to see.</summary>
-internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lifetime, SiloRuntime runtime, IServiceProvider services) : IHostedService
+internal sealed class StartupBanner(
+    IServer server, IHostApplicationLifetime lifetime, SiloRuntime runtime, ApiEndpointAddress api, IServiceProvider services) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -21,6 +23,11 @@ internal sealed class StartupBanner(IServer server, IHostApplicationLifetime lif
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses
                 .FirstOrDefault(a => clusterPort is null || !a.EndsWith($":{clusterPort}", StringComparison.Ordinal)) ?? "(unknown)";
             Console.Out.WriteLine($"AiOs is running at {address}  (health: {address}/healthz)");
+            if (api.Address is { } apiAddress)
+            {
+                Console.Out.WriteLine($"  gRPC API (aios.v1) at {apiAddress}");
+            }
+
             Console.Out.WriteLine($"  silo {runtime.SiloId} · storage {services.GetService<IStorageProvider>()?.Location ?? "none"}"
                 + (clusterPort is null ? string.Empty : $" · cluster port {clusterPort}"));
             if (services.GetService<AiOs.Workforce.Models.ModelCatalog>() is { } models)
