@@ -67,6 +67,10 @@ public sealed partial class AiOsClient
     public Task<ListApprovalsResponse> ListApprovalsAsync(ListApprovalsRequest request, CallOptions options = default) =>
         Unary<ListApprovalsRequest, ListApprovalsResponse>(M.ListApprovals, request, options);
 
+    /// <summary>aios.v1.Approvals/GetApproval.</summary>
+    public Task<Approval> GetApprovalAsync(string approvalId, CallOptions options = default) =>
+        Unary<GetApprovalRequest, Approval>(M.GetApproval, new GetApprovalRequest { ApprovalId = approvalId }, options);
+
     /// <summary>aios.v1.Approvals/Approve.</summary>
     public Task<Approval> ApproveAsync(string approvalId, string comment = "", CallOptions options = default) =>
         Unary<ApproveRequest, Approval>(M.Approve, new ApproveRequest { ApprovalId = approvalId, Comment = comment }, options);
@@ -110,6 +114,7 @@ public sealed partial class AiOsClient
         public readonly Google.Protobuf.Reflection.MethodDescriptor CancelGoal = Method(GoalsReflection.Descriptor, "CancelGoal");
         public readonly Google.Protobuf.Reflection.MethodDescriptor WatchGoal = Method(GoalsReflection.Descriptor, "WatchGoal");
         public readonly Google.Protobuf.Reflection.MethodDescriptor ListApprovals = Method(ApprovalsReflection.Descriptor, "ListApprovals");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetApproval = Method(ApprovalsReflection.Descriptor, "GetApproval");
         public readonly Google.Protobuf.Reflection.MethodDescriptor Approve = Method(ApprovalsReflection.Descriptor, "Approve");
         public readonly Google.Protobuf.Reflection.MethodDescriptor Reject = Method(ApprovalsReflection.Descriptor, "Reject");
         public readonly Google.Protobuf.Reflection.MethodDescriptor EditAndApprove = Method(ApprovalsReflection.Descriptor, "EditAndApprove");

@@ -1,0 +1,44 @@
+using Google.Protobuf;
+using Spectre.Console;
+
+namespace AiOs.Cli;
+
+/// <summary>Where the CLI writes (standard output for results, standard error for errors) and how: a table for people,
+/// or JSON (<c>--output json</c>) for scripts.</summary>
+internal sealed class CliContext(TextWriter output, TextWriter error, Func<string, string?> environment)
+{
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation().WithFormatDefaultValues(true));
+
+    public TextWriter Output { get; } = output;
+
+    public TextWriter Error { get; } = error;
+
+    public Func<string, string?> Environment { get; } = environment;
+
+    public bool JsonOutput { get; set; }
+
+    /// <summary>Writes <paramref name="message"/> as JSON, or as the table <paramref name="table"/> builds.</summary>
+    public void Write(IMessage message, Action<Table> table)
+    {
+        if (JsonOutput)
+        {
+            Output.WriteLine(Json.Format(message));
+            return;
+        }
+
+        var rendered = new Table().Border(TableBorder.Simple);
+        table(rendered);
+        Console().Write(rendered);
+    }
+
+    /// <summary>Writes a line for people (also in JSON mode it goes to standard error, so that standard output stays JSON).</summary>
+    public void Say(string text) => (JsonOutput ? Error : Output).WriteLine(text);
+
+    private IAnsiConsole Console() => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(Output),
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+    });
+}

@@ -1,0 +1,3 @@
+using AiOs.Cli;
+
+return await AiOsCli.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);
