@@ -16,6 +16,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 # shellcheck source=scripts/lib/postgres.sh
 source "$root/scripts/lib/postgres.sh"
+# shellcheck source=scripts/lib/node.sh
+source "$root/scripts/lib/node.sh"
 
 runner_filters=()
 only_projects=()
@@ -54,6 +56,9 @@ if [ -z "${AIOS_TEST_POSTGRES:-}" ]; then
 else
   echo "test.sh: using the PostgreSQL server in AIOS_TEST_POSTGRES"
 fi
+
+# Real gRPC clients written by others, for the interop tests (from the npm registry, as locked).
+aios_npm_install "$root/tests/AiOs.Api.Interop.Tests/node"
 
 echo "== build (Release)"
 dotnet build AiOs.Orleans.sln -c Release -nologo -v:minimal -clp:NoSummary
