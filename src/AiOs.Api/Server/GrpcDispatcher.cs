@@ -42,6 +42,7 @@ internal sealed class GrpcDispatcher(
         {
             response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             response.Headers.Allow = "POST";
+            await DrainAsync(request).ConfigureAwait(false);
             return;
         }
 
@@ -49,6 +50,7 @@ internal sealed class GrpcDispatcher(
         {
             // The protocol's answer to a request that is not gRPC: an HTTP error, not a gRPC status.
             response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            await DrainAsync(request).ConfigureAwait(false);
             return;
         }
 
@@ -57,6 +59,7 @@ internal sealed class GrpcDispatcher(
         if (!methods.TryGet(path, out var method))
         {
             WriteStatus(response, StatusCode.Unimplemented, $"unknown method {Printable(path)}");
+            await DrainAsync(request).ConfigureAwait(false);
             return;
         }
 
@@ -115,6 +118,7 @@ internal sealed class GrpcDispatcher(
             }
 
             WriteStatus(response, status, detail);
+            await DrainAsync(request).ConfigureAwait(false);
         }
         catch (Exception) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -167,6 +171,35 @@ internal sealed class GrpcDispatcher(
         if (!string.IsNullOrEmpty(detail))
         {
             response.AppendTrailer(GrpcProtocol.MessageHeader, GrpcStatusDetail.Encode(detail));
+        }
+    }
+
+    // Reads what is left of a small request body before an early answer completes the stream. Answering while the client
+    // still sends leaves the stream half open on the server; many such streams make Kestrel refuse new ones with
+    // ENHANCE_YOUR_CALM (its defence against stream floods), so well-meaning clients that send a bad request would be
+    // refused after it. A large body is not read: the stream is reset when the response completes.
+    private static async Task DrainAsync(HttpRequest request)
+    {
+        const long Limit = 64 * 1024;
+        long drained = 0;
+        try
+        {
+            // The answer goes out first: a client that keeps its side open until it hears back must not wait for us.
+            await request.HttpContext.Response.CompleteAsync().ConfigureAwait(false);
+            while (drained <= Limit)
+            {
+                var result = await request.BodyReader.ReadAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+                drained += result.Buffer.Length;
+                request.BodyReader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client went away or the body was already consumed: nothing left to drain.
         }
     }
 

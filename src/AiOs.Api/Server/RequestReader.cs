@@ -1,14 +1,17 @@
 using System.IO.Pipelines;
 using AiOs.Grpc;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace AiOs.Api.Server;
 
 /// <summary>Reads length-prefixed request messages from the request body, refusing compressed, oversized, truncated and
 /// unparsable ones with the status the protocol asks for.</summary>
 public sealed class RequestReader<T>
-    where T : IMessage<T>
+    where T : IMessage<T>, new()
 {
+    private static readonly MessageDescriptor Descriptor = new T().Descriptor;
+
     private readonly PipeReader _body;
     private readonly MessageParser<T> _parser;
     private readonly int _maxMessageSize;
@@ -48,6 +51,12 @@ public sealed class RequestReader<T>
                 if (buffer.Length >= end)
                 {
                     var payload = buffer.Slice(GrpcProtocol.MessagePrefixLength, length);
+                    if (!Utf8Validation.IsValid(Descriptor, payload))
+                    {
+                        _body.AdvanceTo(buffer.Start);
+                        throw new RpcException(StatusCode.InvalidArgument, $"the request {typeof(T).Name} has a string field that is not valid UTF-8");
+                    }
+
                     T message;
                     try
                     {

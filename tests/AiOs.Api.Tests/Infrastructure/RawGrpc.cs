@@ -68,6 +68,18 @@ public sealed class RawGrpc(Uri endpoint) : IDisposable
             messages);
     }
 
+    /// <summary>A GET, which gRPC never uses.</summary>
+    public async Task<RawResponse> GetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint, path))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await _http.SendAsync(request);
+        return new RawResponse((int)response.StatusCode, null, "", []);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private static string? Header(HttpHeaders headers, string name) =>
