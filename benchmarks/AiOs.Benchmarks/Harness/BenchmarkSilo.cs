@@ -24,6 +24,8 @@ public sealed class BenchmarkSilo : IAsyncDisposable
 
     public SiloRuntime Runtime { get; }
 
+    public IServiceProvider Services => _host.Services;
+
     public static async Task<BenchmarkSilo> StartAsync(Action<IServiceCollection>? storage = null, bool callMetrics = true, Action<SiloBuilder>? grains = null)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -31,6 +31,11 @@ public static class HarnessReport
             results.AddRange(await ClusterHarness.RunAsync(duration, warmup));
         }
 
+        if (scenarios.Contains("api"))
+        {
+            results.AddRange(await ApiHarness.RunAsync(duration, warmup));
+        }
+
         Console.WriteLine(Describe(results));
     }
 
