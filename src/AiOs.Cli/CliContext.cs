@@ -34,11 +34,18 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
     /// <summary>Writes a line for people (also in JSON mode it goes to standard error, so that standard output stays JSON).</summary>
     public void Say(string text) => (JsonOutput ? Error : Output).WriteLine(text);
 
-    private IAnsiConsole Console() => AnsiConsole.Create(new AnsiConsoleSettings
+    private IAnsiConsole Console()
     {
-        Out = new AnsiConsoleOutput(Output),
-        Ansi = AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.NoColors,
-        Interactive = InteractionSupport.No,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        // Wide enough that ids, addresses and keys stay on one line (they are copied from here); a terminal wider than
+        // that gets its own width.
+        console.Profile.Width = System.Console.IsOutputRedirected ? 200 : Math.Max(System.Console.WindowWidth, 160);
+        return console;
+    }
 }

@@ -38,9 +38,13 @@ internal static class KeysCommands
                 _ => ApiKeyScope.ReadOnly,
             };
             var created = await client.CreateApiKeyAsync(parse.GetRequiredValue(name), scopeValue, new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
-            runner.Context.Write(created, t => t.AddColumns("key id", "name", "scope", "secret")
-                .AddRow(created.Key.KeyId, created.Key.Name, Scope(created.Key.Scope), created.Secret)
-                .Caption("The secret is shown only now: store it where the front end reads it."));
+            runner.Context.Write(created, t => t.AddColumns("key id", "name", "scope").AddRow(created.Key.KeyId, created.Key.Name, Scope(created.Key.Scope)));
+            if (!runner.Context.JsonOutput)
+            {
+                // On a line of its own, to be copied whole; shown only now.
+                runner.Context.Say("Secret (shown only now; store it where the front end reads it):");
+                runner.Context.Say(created.Secret);
+            }
             return ExitCodes.Ok;
         });
         return command;

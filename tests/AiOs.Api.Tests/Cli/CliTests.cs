@@ -60,6 +60,17 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KeysCreate_ForPeople_PrintsTheSecretWholeOnALineOfItsOwn()
+    {
+        var run = await RunAsync(_operatorKey, "keys", "create", "laptop", "--scope", "read-only");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        var secret = run.Output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("aios_", StringComparison.Ordinal));
+        using var client = _host.Client(secret);
+        await client.ListSilosAsync();
+    }
+
+    [Fact]
     public async Task WrongKey_IsOneLine_ExitCode3_WithoutTheKey()
     {
         var wrongKey = "aios_0123456789ab_notTheRightSecretAtAll";
