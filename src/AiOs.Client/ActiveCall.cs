@@ -9,7 +9,8 @@ using Google.Protobuf.Reflection;
 namespace AiOs.Client;
 
 /// <summary>One call in flight: the HTTP exchange, the response body being read, and the status once known.</summary>
-internal sealed class ActiveCall(MethodDescriptor method, HttpRequestMessage request, CancellationTokenSource cancellation, DateTimeOffset? deadline)
+internal sealed class ActiveCall(
+    MethodDescriptor method, HttpRequestMessage request, CancellationTokenSource cancellation, DateTimeOffset? deadline, CancellationToken caller)
     : IDisposable
 {
     private readonly byte[] _prefix = new byte[GrpcProtocol.MessagePrefixLength];
@@ -91,7 +92,9 @@ internal sealed class ActiveCall(MethodDescriptor method, HttpRequestMessage req
     /// <summary>The status for an exception of the transport: the deadline, a cancellation, or an unreachable server.</summary>
     public Exception Translate(Exception exception)
     {
-        if (exception is OperationCanceledException && deadline is { } at && DateTimeOffset.UtcNow >= at - TimeSpan.FromMilliseconds(1))
+        // A cancellation the caller did not ask for is the deadline's timer (which may fire a little before the clock
+        // shows the deadline, so the clock is not asked).
+        if (exception is OperationCanceledException && deadline is not null && !caller.IsCancellationRequested)
         {
             return new RpcException(StatusCode.DeadlineExceeded, $"{method.FullName}: the deadline passed", exception);
         }

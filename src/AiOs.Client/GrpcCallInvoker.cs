@@ -69,8 +69,9 @@ internal sealed class GrpcCallInvoker : IDisposable
         where TResponse : IMessage<TResponse>, new()
     {
         DateTimeOffset? deadline = options.Timeout is { } timeout ? DateTimeOffset.UtcNow + timeout : null;
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, enumeratorCancellation);
-        using var call = await StartAsync(method, request, deadline, cancellation).ConfigureAwait(false);
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, enumeratorCancellation);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(caller.Token);
+        using var call = await StartAsync(method, request, deadline, cancellation, caller.Token).ConfigureAwait(false);
         while (true)
         {
             TResponse? message;
@@ -101,7 +102,7 @@ internal sealed class GrpcCallInvoker : IDisposable
         where TResponse : IMessage<TResponse>, new()
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var call = await StartAsync(method, request, deadline, cancellation).ConfigureAwait(false);
+        using var call = await StartAsync(method, request, deadline, cancellation, cancellationToken).ConfigureAwait(false);
         try
         {
             var response = await call.ReadAsync<TResponse>(_options.MaxMessageSize).ConfigureAwait(false);
@@ -119,7 +120,9 @@ internal sealed class GrpcCallInvoker : IDisposable
         }
     }
 
-    private async Task<ActiveCall> StartAsync<TRequest>(MethodDescriptor method, TRequest request, DateTimeOffset? deadline, CancellationTokenSource cancellation)
+    // cancellation: cancelled by the caller or at the deadline; caller: by the caller only, to tell the two apart.
+    private async Task<ActiveCall> StartAsync<TRequest>(
+        MethodDescriptor method, TRequest request, DateTimeOffset? deadline, CancellationTokenSource cancellation, CancellationToken caller)
         where TRequest : IMessage<TRequest>
     {
         var frame = new byte[GrpcProtocol.MessagePrefixLength + request.CalculateSize()];
@@ -152,7 +155,7 @@ internal sealed class GrpcCallInvoker : IDisposable
             cancellation.CancelAfter(remaining);
         }
 
-        var call = new ActiveCall(method, message, cancellation, deadline);
+        var call = new ActiveCall(method, message, cancellation, deadline, caller);
         try
         {
             await call.SendAsync(_http).ConfigureAwait(false);
