@@ -34,10 +34,9 @@ public static class ApiContract
     public static string PendingReason(ServiceDescriptor service) => service.Name switch
     {
         "Goals" or "Tasks" or "Approvals" or "AgentRoles" or "Entities" =>
-            "it arrives with the workforce (coordinator, agent roles, entities and approvals)",
+            "it is not wired into the API yet (it comes with the workforce: coordinator, agent roles, entities, approvals)",
         "Memory" => "it arrives with the memory issue",
         "Schedules" or "Policies" or "Spend" => "it arrives with the control issue (schedules, policies, budgets)",
-        "Events" => "the event log has not landed yet",
         _ => "its backing has not landed yet",
     };
 }

@@ -92,6 +92,10 @@ public sealed partial class AiOsClient
     public Task<ListCustomersResponse> ListCustomersAsync(ListCustomersRequest request, CallOptions options = default) =>
         Unary<ListCustomersRequest, ListCustomersResponse>(M.ListCustomers, request, options);
 
+    /// <summary>aios.v1.Events/QueryEvents.</summary>
+    public Task<QueryEventsResponse> QueryEventsAsync(QueryEventsRequest request, CallOptions options = default) =>
+        Unary<QueryEventsRequest, QueryEventsResponse>(M.QueryEvents, request, options);
+
     /// <summary>aios.v1.Events/WatchEvents: replay, then live events until cancelled.</summary>
     public IAsyncEnumerable<Event> WatchEvents(WatchEventsRequest request, CallOptions options = default) =>
         Stream<WatchEventsRequest, Event>(M.WatchEvents, request, options);
@@ -120,6 +124,7 @@ public sealed partial class AiOsClient
         public readonly Google.Protobuf.Reflection.MethodDescriptor EditAndApprove = Method(ApprovalsReflection.Descriptor, "EditAndApprove");
         public readonly Google.Protobuf.Reflection.MethodDescriptor CreateCustomer = Method(EntitiesReflection.Descriptor, "CreateCustomer");
         public readonly Google.Protobuf.Reflection.MethodDescriptor ListCustomers = Method(EntitiesReflection.Descriptor, "ListCustomers");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor QueryEvents = Method(EventsReflection.Descriptor, "QueryEvents");
         public readonly Google.Protobuf.Reflection.MethodDescriptor WatchEvents = Method(EventsReflection.Descriptor, "WatchEvents");
     }
 }

@@ -44,6 +44,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<IGrpcService, HealthService>();
         services.AddSingleton<IGrpcService, ClusterService>();
         services.AddSingleton<IGrpcService, ApiKeysService>();
+        services.AddSingleton<IGrpcService, EventsService>();
         services.AddSingleton<IHostedService, ApiServer>();
         return services;
     }
