@@ -120,6 +120,8 @@ public abstract class GoalProcessKillTestsBase(ITestOutputHelper output) : IDisp
         var environment = new Dictionary<string, string?>(StorageSettings(_data.Path))
         {
             ["AiOs__Http__Port"] = port.ToString(CultureInfo.InvariantCulture),
+            // The gRPC API listens on a fixed port by default; a test takes a free one.
+            ["AiOs__Api__Port"] = "0",
             ["AiOs__DataDirectory"] = _data.Path,
             ["AiOs__Connectors__Webhook__Url"] = _webhook.Url,
 

@@ -47,6 +47,8 @@ public sealed class ProcessCluster(PostgresDatabase database, ITestOutputHelper 
             ["AiOs__Silo__SiloId"] = name,
             ["AiOs__DataDirectory"] = Path.Combine(_data.Path, name),
             ["AiOs__Http__Port"] = "0",
+            // The gRPC API listens on a fixed port by default; silos side by side take free ones.
+            ["AiOs__Api__Port"] = "0",
             ["AiOs__Cluster__Port"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["AiOs__Cluster__Secret"] = "process-cluster-secret-0123456789",
             ["Logging__LogLevel__Default"] = "Warning",
