@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using AiOs.Runtime;
 using AiOs.Runtime.Placement;
 using AiOs.Testing;
@@ -58,7 +56,7 @@ public sealed class TestCluster(PostgresDatabase database, ITestOutputHelper out
             ["AiOs:Silo:SiloId"] = name,
             ["AiOs:Silo:PartitionCount"] = Partitions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AiOs:Calls:ResponseTimeout"] = "00:00:05",
-            ["AiOs:Cluster:Port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["AiOs:Cluster:Port"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AiOs:Cluster:Secret"] = "test-cluster-secret-0123456789",
             ["AiOs:Cluster:HeartbeatInterval"] = "00:00:00.200",
             ["AiOs:Cluster:DeathTimeout"] = "00:00:03",
@@ -145,13 +143,6 @@ public sealed class TestCluster(PostgresDatabase database, ITestOutputHelper out
         {
             await silo.DisposeAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using AiOs.Testing;
 
 namespace AiOs.Host.Tests;
@@ -79,7 +78,7 @@ public sealed class ServiceStartupTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Service_WithUnreachablePostgreSql_FailsFast_NamingProviderAndHost_ButNeverThePassword()
     {
-        var closedPort = FreePort();
+        var closedPort = LoopbackPorts.Free();
         const string password = "s3cr3t-Pa55word";
         await using var service = Start(new()
         {
@@ -119,12 +118,5 @@ public sealed class ServiceStartupTests(ITestOutputHelper output) : IDisposable
         // The API's default port is fixed; tests run side by side, so each service takes a free one.
         environment.TryAdd("AiOs__Api__Port", "0");
         return ServiceProcess.Start(Path.Combine(AppContext.BaseDirectory, "aios-server.dll"), environment, output);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using AiOs.Persistence.TestKit;
 using AiOs.Testing;
 using Npgsql;
@@ -31,7 +29,7 @@ public sealed class PostgreSqlStorageOutageTests(PostgresDatabase database) : St
 
     protected override (StorageUnderTest Storage, string MustName) CreateUnreachableStorage()
     {
-        var port = UnusedPort();
+        var port = LoopbackPorts.Free();
         var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString)
         {
             Host = "127.0.0.1",
@@ -47,12 +45,5 @@ public sealed class PostgreSqlStorageOutageTests(PostgresDatabase database) : St
     {
         await base.DisposeAsync();
         await _proxy.DisposeAsync();
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port; // closed again on dispose: nothing listens there
     }
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using AiOs.Persistence.Ledger;
 using AiOs.Testing;
 using AiOs.Workforce.Coordinator;
@@ -100,14 +98,6 @@ public abstract class GoalProcessKillTestsBase(ITestOutputHelper output) : IDisp
     // "… task research done on the Small tier after 1 attempt(s)" -> "research"
     private static string TaskOf(string history) => history.Split(' ')[2];
 
-    /// <summary>A TCP port free at the time of the call.</summary>
-    protected static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private async Task<GoalStatus> StatusAsync(string address, string goalId) =>
         (await _http.GetFromJsonAsync<GoalStatus>($"{address}/goals/{goalId}", TestContext.Current.CancellationToken))!;
 
@@ -115,7 +105,7 @@ public abstract class GoalProcessKillTestsBase(ITestOutputHelper output) : IDisp
     // port, and the banner may name that one.
     private ServiceProcess Start(string name, out string address)
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         address = $"http://127.0.0.1:{port}";
         var environment = new Dictionary<string, string?>(StorageSettings(_data.Path))
         {

@@ -15,7 +15,7 @@ public sealed class PostgreSqlGoalProcessKillTests(PostgresDatabase database, IT
         ["AiOs__Storage"] = "postgresql",
         ["AiOs__Storage__PostgreSql__ConnectionString"] = database.ConnectionString,
         ["AiOs__Storage__PostgreSql__Schema"] = _schema,
-        ["AiOs__Cluster__Port"] = FreePort().ToString(CultureInfo.InvariantCulture),
+        ["AiOs__Cluster__Port"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture),
         ["AiOs__Cluster__Secret"] = "process-kill-test-secret-0123456789",
         ["AiOs__Cluster__HeartbeatInterval"] = "00:00:00.200",
         ["AiOs__Cluster__DeathTimeout"] = "00:00:03",

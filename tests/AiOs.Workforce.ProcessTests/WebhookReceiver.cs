@@ -1,6 +1,6 @@
+using AiOs.Testing;
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 
 namespace AiOs.Workforce.ProcessTests;
 
@@ -15,7 +15,7 @@ public sealed class WebhookReceiver : IDisposable
 
     public WebhookReceiver()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         Url = $"http://127.0.0.1:{port}/hook/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
@@ -74,12 +74,5 @@ public sealed class WebhookReceiver : IDisposable
         {
             // The sender was killed while its request was held: nobody is left to answer.
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -68,8 +68,7 @@ internal sealed class MessageForwarder : IMessageForwarder, IDisposable
         var remaining = Remaining(message);
         if (!_transport.Value.Connect(address).TrySend(message, partition, remaining))
         {
-            _directory.Invalidate(partition, address);
-            Park(message, partition);
+            Reroute(message, partition, address);
         }
     }
 

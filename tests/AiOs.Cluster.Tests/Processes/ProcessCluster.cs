@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using AiOs.Testing;
 
 namespace AiOs.Cluster.Tests.Processes;
@@ -49,7 +47,7 @@ public sealed class ProcessCluster(PostgresDatabase database, ITestOutputHelper 
             ["AiOs__Http__Port"] = "0",
             // The gRPC API listens on a fixed port by default; silos side by side take free ones.
             ["AiOs__Api__Port"] = "0",
-            ["AiOs__Cluster__Port"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            ["AiOs__Cluster__Port"] = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture),
             ["AiOs__Cluster__Secret"] = "process-cluster-secret-0123456789",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__AiOs.Cluster"] = "Information",
@@ -114,12 +112,5 @@ public sealed class ProcessCluster(PostgresDatabase database, ITestOutputHelper 
         }
 
         _data.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,6 @@
+using AiOs.Testing;
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace AiOs.Workforce.Tests.Models;
@@ -15,7 +15,7 @@ public sealed class RecordedOpenAiServer : IAsyncDisposable
 
     public RecordedOpenAiServer()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         BaseUri = new Uri($"http://127.0.0.1:{port}/v1/");
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -60,13 +60,6 @@ public sealed class RecordedOpenAiServer : IAsyncDisposable
             await context.Response.OutputStream.WriteAsync(body);
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()
