@@ -27,4 +27,29 @@ public sealed class BudgetGuardChatClient(IChatClient inner, ModelTier tier, Spe
         await meter.SettleAsync(reservation, subject, model, response.Usage, made: true).ConfigureAwait(false);
         return response;
     }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var list = messages as IReadOnlyCollection<ChatMessage> ?? [.. messages];
+        var subject = ModelCallContext.Subject(options);
+        var model = meter.ModelOf(tier);
+        var reservation = await meter.ReserveAsync(subject, model, meter.EstimateMicros(model, list, options), cancellationToken).ConfigureAwait(false);
+        UsageDetails? usage = null;
+        var made = false;
+        try
+        {
+            await foreach (var update in base.GetStreamingResponseAsync(list, options, cancellationToken).ConfigureAwait(false))
+            {
+                made = true;
+                usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
+                yield return update;
+            }
+        }
+        finally
+        {
+            // A stream that delivered anything was a call made, even if it broke off: charge what it reported.
+            await meter.SettleAsync(reservation, subject, model, usage, made).ConfigureAwait(false);
+        }
+    }
 }

@@ -175,6 +175,36 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task StreamedCall_IsHeldAndChargedLikeAWholeResponse_AndRefusedOverTheCap()
+    {
+        var offline = new OfflineChatClient(_ => null);
+        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(offline, offline));
+        var models = silo.Services.GetRequiredService<ModelCatalog>();
+        var (paid, capped) = (NewId("goal"), NewId("goal"));
+        await silo.GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key).Set(BudgetScope.Goal, capped, 0, "operator");
+
+        var text = "";
+        await foreach (var update in models.For(ModelTier.Small).GetStreamingResponseAsync("draft a short note", new ChatOptions().For(new SpendSubject(paid))))
+        {
+            text += update.Text;
+        }
+
+        var refused = await Assert.ThrowsAsync<BudgetExceededException>(async () =>
+        {
+            await foreach (var update in models.For(ModelTier.Small).GetStreamingResponseAsync("draft a short note", new ChatOptions().For(new SpendSubject(capped))))
+            {
+                Assert.Fail("a call over the cap must not be made");
+            }
+        });
+
+        Assert.NotEmpty(text);
+        var spent = await SpentAsync(silo, paid);
+        Assert.Equal(1, spent.Calls);
+        Assert.True(spent.CostMicros > 0 && spent.InputTokens > 0, $"charged {spent.CostMicros} micros for {spent.InputTokens} input tokens");
+        Assert.Contains($"goal '{capped}'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadGoalRequest_NegativeBudgetOrPastDeadline_IsRefusedClearly_AndNothingIsStored()
     {
         var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(new ScriptedChatClient((_, _) => Good), new ScriptedChatClient((_, _) => Good)));
