@@ -100,6 +100,18 @@ public sealed partial class AiOsClient
     public IAsyncEnumerable<Event> WatchEvents(WatchEventsRequest request, CallOptions options = default) =>
         Stream<WatchEventsRequest, Event>(M.WatchEvents, request, options);
 
+    /// <summary>aios.v1.Spend/GetSpend: spend in a time range, grouped by one key.</summary>
+    public Task<GetSpendResponse> GetSpendAsync(GetSpendRequest request, CallOptions options = default) =>
+        Unary<GetSpendRequest, GetSpendResponse>(M.GetSpend, request, options);
+
+    /// <summary>aios.v1.Spend/ListBudgets.</summary>
+    public Task<ListBudgetsResponse> ListBudgetsAsync(ListBudgetsRequest request, CallOptions options = default) =>
+        Unary<ListBudgetsRequest, ListBudgetsResponse>(M.ListBudgets, request, options);
+
+    /// <summary>aios.v1.Spend/SetBudget (idempotent): a goal paused on a budget resumes.</summary>
+    public Task<Budget> SetBudgetAsync(SetBudgetRequest request, CallOptions options = default) =>
+        Unary<SetBudgetRequest, Budget>(M.SetBudget, request, options);
+
     // Looked up once: a method missing from the contract fails at first use of the client, not mid-call.
     private sealed class Methods
     {
@@ -126,5 +138,8 @@ public sealed partial class AiOsClient
         public readonly Google.Protobuf.Reflection.MethodDescriptor ListCustomers = Method(EntitiesReflection.Descriptor, "ListCustomers");
         public readonly Google.Protobuf.Reflection.MethodDescriptor QueryEvents = Method(EventsReflection.Descriptor, "QueryEvents");
         public readonly Google.Protobuf.Reflection.MethodDescriptor WatchEvents = Method(EventsReflection.Descriptor, "WatchEvents");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetSpend = Method(SpendReflection.Descriptor, "GetSpend");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListBudgets = Method(SpendReflection.Descriptor, "ListBudgets");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor SetBudget = Method(SpendReflection.Descriptor, "SetBudget");
     }
 }

@@ -10,7 +10,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the workforce's services (the grains come with <c>AddGrains(typeof(CustomerGrain).Assembly)</c>).</summary>
 public static class WorkforceServiceCollectionExtensions
 {
-    /// <summary>Roles, playbooks, models (offline unless <see cref="ModelOptions"/> names endpoints) and the action runner.
+    /// <summary>Roles, playbooks, models (offline unless <see cref="ModelOptions"/> names endpoints; every call priced and
+    /// held against the budgets in the storage provider's spend store) and the action runner.
     /// Register <see cref="IConnector"/>s for the actions roles may take.</summary>
     public static IServiceCollection AddAiOsWorkforce(this IServiceCollection services, Action<WorkforceOptions>? workforce = null, Action<ModelOptions>? models = null)
     {
@@ -27,10 +28,15 @@ public static class WorkforceServiceCollectionExtensions
             modelOptions.Configure(models);
         }
 
+        modelOptions.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<ModelOptions>, ModelOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
         services.TryAddSingleton<RoleDirectory>();
         services.TryAddSingleton<PlaybookCatalog>();
         services.TryAddSingleton<ModelUsage>();
         services.TryAddSingleton<IModelProviders, ConfiguredModelProviders>();
+        services.TryAddSingleton<SpendMeter>();
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<ActionRunner>();
         return services;

@@ -1,3 +1,5 @@
+using AiOs.Persistence.Spend;
+using AiOs.Workforce.Budgets;
 using AiOs.Workforce.Models;
 using AiOs.Workforce.Playbooks;
 using AiOs.Workforce.Roles;
@@ -11,7 +13,11 @@ namespace AiOs.Workforce.Coordinator;
 /// checkpoint after every step transition. The grain is reentrant and the run is a one-shot timer tick, so that status and
 /// cancel are answered while tasks run; the run is the only writer of the checkpoint while it runs (Submit writes only
 /// before it starts, Cancel only when none runs). A durable reminder restarts
-/// the run after a crash even if nobody calls the goal.</summary>
+/// the run after a crash even if nobody calls the goal.
+/// Pausing (by the operator, by a budget that a model call would overshoot, or at the goal's deadline) lets running tasks
+/// finish and starts no new one; the goal is then <see cref="GoalPhase.Paused"/> until <see cref="Resume"/>, which carries
+/// on from the checkpoint. A goal paused by a budget is resumed by <see cref="Budgets.IBudgetsGrain"/> when the operator
+/// sets a budget.</summary>
 [GrainType("coordinator")]
 [Reentrant]
 public sealed class CoordinatorGrain(
@@ -20,11 +26,19 @@ public sealed class CoordinatorGrain(
     PlaybookCatalog playbooks,
     ModelCatalog models,
     IOptions<WorkforceOptions> options,
-    TimeProvider time) : Grain, ICoordinatorGrain, IRemindable
+    TimeProvider time,
+    ISpendStore spend) : Grain, ICoordinatorGrain, IRemindable
 {
     private const string ResumeReminder = "resume";
     private readonly CancellationTokenSource _cancel = new();
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private bool _driving;
+
+    // Asked for while a run was going: drive once more when it ends.
+    private bool _driveAgain;
+
+    // A pause waiting for the running tasks to finish: who asked and why.
+    private (string By, string Reason)? _hold;
 
     private WorkforceOptions Options => options.Value;
 
@@ -43,6 +57,16 @@ public sealed class CoordinatorGrain(
         ArgumentNullException.ThrowIfNull(goalRequest);
         if (goal.State.Request is null)
         {
+            if (goalRequest.Deadline is { } deadline && deadline <= time.GetUtcNow())
+            {
+                throw new ArgumentException($"The goal's deadline {deadline:u} has already passed.", nameof(goalRequest));
+            }
+
+            if (goalRequest.Budget is { } budget)
+            {
+                await spend.SetBudgetAsync(BudgetKey.Goal(GrainId.Key), BudgetMicros(budget), time.GetUtcNow(), "goal request");
+            }
+
             goal.State = new GoalState { Request = goalRequest, Phase = GoalPhase.Planning, History = [$"{Now()} submitted: {goalRequest.Text}"] };
             await goal.WriteStateAsync();
             await RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
@@ -71,6 +95,46 @@ public sealed class CoordinatorGrain(
         return Snapshot();
     }
 
+    public async Task<GoalStatus> Pause(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        if (goal.State.Phase is GoalPhase.Done or GoalPhase.Failed or GoalPhase.Cancelled or GoalPhase.Paused || goal.State.Request is null)
+        {
+            return Snapshot();
+        }
+
+        if (_driving)
+        {
+            // The run owns the checkpoint: it pauses the goal once its running tasks have finished.
+            _hold ??= ("operator", reason);
+        }
+        else
+        {
+            await PauseAsync("operator", reason);
+        }
+
+        return Snapshot();
+    }
+
+    public async Task<GoalStatus> Resume()
+    {
+        if (goal.State.Phase != GoalPhase.Paused)
+        {
+            // A pause still waiting for running tasks is called off.
+            _hold = null;
+            return Snapshot();
+        }
+
+        goal.State.DeadlineWaived |= goal.State.PausedBy == "deadline";
+        goal.State.Phase = goal.State.Tasks.Count == 0 ? GoalPhase.Planning : GoalPhase.Running;
+        goal.State.Escalation = null;
+        goal.State.PausedBy = null;
+        _hold = null;
+        await CheckpointAsync(goal.State.DeadlineWaived && goal.State.Request?.Deadline < time.GetUtcNow() ? "resumed by the operator, past the deadline" : "resumed");
+        StartDriving();
+        return Snapshot();
+    }
+
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (goal.State.Phase is GoalPhase.Planning or GoalPhase.Running)
@@ -85,6 +149,7 @@ public sealed class CoordinatorGrain(
     {
         if (_driving)
         {
+            _driveAgain = true;
             return;
         }
 
@@ -107,9 +172,22 @@ public sealed class CoordinatorGrain(
         {
             await FinishAsync(GoalPhase.Cancelled, "cancelled by the operator");
         }
+        catch (BudgetExceededException ex)
+        {
+            // The planner's call was not made.
+            await PauseAsync("budget", ex.Message);
+        }
         finally
         {
             _driving = false;
+            if (_driveAgain)
+            {
+                _driveAgain = false;
+                if (goal.State.Phase is GoalPhase.Planning or GoalPhase.Running)
+                {
+                    StartDriving();
+                }
+            }
         }
     }
 
@@ -121,7 +199,18 @@ public sealed class CoordinatorGrain(
         {
             _cancel.Token.ThrowIfCancellationRequested();
             goal.State.PlanAttempts++;
-            var json = await PlanJsonAsync(request, problems);
+            string json;
+            try
+            {
+                json = await PlanJsonAsync(request, problems);
+            }
+            catch (BudgetExceededException)
+            {
+                // Not an attempt: no plan was asked for.
+                goal.State.PlanAttempts--;
+                throw;
+            }
+
             (var plan, problems) = PlanValidator.Parse(json, roles.Contains, Options.MaxPlanTasks);
             if (plan is not null)
             {
@@ -150,7 +239,8 @@ public sealed class CoordinatorGrain(
             (previousProblems.Count > 0 ? $"\nYour previous plan was rejected: {string.Join("; ", previousProblems)}" : "");
         var response = await models.For(ModelTier.Large).GetResponseAsync(
             [new ChatMessage(ChatRole.System, "You plan work for a one-person company's agents."), new ChatMessage(ChatRole.User, prompt)],
-            new ChatOptions { ResponseFormat = ChatResponseFormat.Json }.With(ModelCallContext.TaskKind, "plan"), _cancel.Token);
+            new ChatOptions { ResponseFormat = ChatResponseFormat.Json }.With(ModelCallContext.TaskKind, "plan")
+                .For(new SpendSubject(GrainId.Key, Role: "planner", CustomerId: request.CustomerId)), _cancel.Token);
         return response.Text;
     }
 
@@ -160,7 +250,8 @@ public sealed class CoordinatorGrain(
         while (true)
         {
             _cancel.Token.ThrowIfCancellationRequested();
-            foreach (var ready in goal.State.Tasks.Where(t => t.Phase is TaskPhase.Pending or TaskPhase.Running && !running.ContainsValue(t) && DependenciesDone(t)).ToList())
+            var hold = Hold();
+            foreach (var ready in goal.State.Tasks.Where(t => hold is null && t.Phase is TaskPhase.Pending or TaskPhase.Running && !running.ContainsValue(t) && DependenciesDone(t)).ToList())
             {
                 ready.Phase = TaskPhase.Running;
                 await CheckpointAsync($"task {ready.Task.Id} started ({ready.Task.Role})");
@@ -184,6 +275,13 @@ public sealed class CoordinatorGrain(
                 (record.Phase, record.Output, record.Tier) = (TaskPhase.Done, result.Output, result.Tier);
                 await CheckpointAsync($"task {record.Task.Id} done on the {result.Tier} tier after {outcome.Attempts} attempt(s)");
             }
+            else if (outcome.Hold is { } taskHold)
+            {
+                // Not done and not failed: it runs again when the goal resumes.
+                record.Phase = TaskPhase.Pending;
+                _hold ??= taskHold;
+                await CheckpointAsync($"task {record.Task.Id} stopped ({taskHold.By}): {taskHold.Reason}");
+            }
             else
             {
                 record.Phase = TaskPhase.Escalated;
@@ -191,7 +289,11 @@ public sealed class CoordinatorGrain(
             }
         }
 
-        if (goal.State.Tasks.All(t => t.Phase == TaskPhase.Done))
+        if (Hold() is { } paused && goal.State.Tasks.Any(t => t.Phase is TaskPhase.Pending or TaskPhase.Running))
+        {
+            await PauseAsync(paused.By, paused.Reason);
+        }
+        else if (goal.State.Tasks.All(t => t.Phase == TaskPhase.Done))
         {
             await FinishAsync(GoalPhase.Done, "all tasks done");
         }
@@ -219,13 +321,27 @@ public sealed class CoordinatorGrain(
         for (var attempt = 1; attempt <= Options.MaxTaskAttempts + 1; attempt++)
         {
             _cancel.Token.ThrowIfCancellationRequested();
+            if (DeadlineHold() is { } late)
+            {
+                return new TaskOutcome(null, attempts, null, late);
+            }
+
             var tier = attempt > Options.MaxTaskAttempts ? fallback : (ModelTier?)null;
             attempts++;
             try
             {
                 var result = await worker.Execute(new RoleTask(GrainId.Key, record.Task.Id, record.Task.Role, record.Task.Instructions, inputs,
-                    request.CustomerId, record.Task.Actions, tier));
+                    request.CustomerId, record.Task.Actions, tier, goal.State.DeadlineWaived ? null : request.Deadline));
                 return new TaskOutcome(result, attempts, null);
+            }
+            catch (BudgetExceededException ex)
+            {
+                // Not retried: the call was not made, and would not be until the operator raises the budget.
+                return new TaskOutcome(null, attempts, null, ("budget", ex.Message));
+            }
+            catch (GoalDeadlinePassedException ex)
+            {
+                return new TaskOutcome(null, attempts, null, ("deadline", ex.Message));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -241,6 +357,32 @@ public sealed class CoordinatorGrain(
 
         return new TaskOutcome(null, attempts, $"failed {attempts} times (last: {error})");
     }
+
+    // Why no task may start now: a pause asked for, or the deadline passed (unless the operator waived it).
+    private (string By, string Reason)? Hold() => _hold ?? DeadlineHold();
+
+    private (string By, string Reason)? DeadlineHold() =>
+        goal.State.Request?.Deadline is { } deadline && !goal.State.DeadlineWaived && time.GetUtcNow() > deadline
+            ? ("deadline", $"the goal's deadline {deadline:u} has passed with {goal.State.Tasks.Count(t => t.Phase != TaskPhase.Done)} task(s) not done; resume to run on past it, or cancel")
+            : null;
+
+    private async Task PauseAsync(string by, string reason)
+    {
+        _hold = null;
+        goal.State.Phase = GoalPhase.Paused;
+        goal.State.PausedBy = by;
+        goal.State.Escalation = reason;
+        await CheckpointAsync($"paused ({by}): {reason}");
+        if (by == "budget")
+        {
+            await GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key).WaitForBudget(GrainId.Key);
+        }
+    }
+
+    private static long BudgetMicros(decimal budget) =>
+        budget is < 0 or > 1_000_000_000m
+            ? throw new ArgumentException($"The goal's budget must be between 0 and 1,000,000,000 (got {budget}).", "goalRequest")
+            : (long)Math.Round(budget * 1_000_000m, MidpointRounding.AwayFromZero);
 
     private async Task EscalateAsync(string reason)
     {
@@ -259,7 +401,18 @@ public sealed class CoordinatorGrain(
     private async Task CheckpointAsync(string note)
     {
         goal.State.History.Add($"{Now()} {note}");
-        await goal.WriteStateAsync();
+
+        // One write at a time: an operator's Pause or Resume may checkpoint while the run's own write is in flight, and
+        // two writes from the same ETag would lose a race against each other. The later write carries both changes.
+        await _writeGate.WaitAsync();
+        try
+        {
+            await goal.WriteStateAsync();
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     private string Now() => time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
@@ -273,5 +426,5 @@ public sealed class CoordinatorGrain(
         [.. goal.State.History],
         goal.State.Tasks.ToDictionary(t => t.Task.Id, t => t.Output));
 
-    private sealed record TaskOutcome(RoleResult? Result, int Attempts, string? Error);
+    private sealed record TaskOutcome(RoleResult? Result, int Attempts, string? Error, (string By, string Reason)? Hold = null);
 }

@@ -8,9 +8,11 @@ namespace AiOs.Workforce.Coordinator;
 /// <param name="CustomerId">The customer it is about, if any.</param>
 /// <param name="ProjectId">The project it belongs to, if any.</param>
 /// <param name="Playbook">A stored playbook to run instead of asking the planner model.</param>
-/// <param name="Deadline">When it must be done by.</param>
-/// <param name="BudgetTokens">Most model tokens it may use.</param>
-public sealed record GoalRequest(string Text, string? CustomerId = null, string? ProjectId = null, string? Playbook = null, DateTimeOffset? Deadline = null, long? BudgetTokens = null);
+/// <param name="Deadline">When it must be done by: no task starts after it (the goal pauses for the operator, who may
+/// resume it past the deadline or cancel it), and each task carries it into its model work.</param>
+/// <param name="Budget">Most it may spend on model calls, in the price table's currency (<c>AiOs:Models:Currency</c>):
+/// submitted, it becomes the goal's budget (scope goal, the same the operator sets with <c>aios budgets set goal</c>).</param>
+public sealed record GoalRequest(string Text, string? CustomerId = null, string? ProjectId = null, string? Playbook = null, DateTimeOffset? Deadline = null, decimal? Budget = null);
 
 /// <summary>Where a goal stands, as the operator sees it.</summary>
 public enum GoalPhase
@@ -61,6 +63,12 @@ public sealed class GoalState
 
     /// <summary>Why the operator is needed, when the goal waits for them.</summary>
     public string? Escalation { get; set; }
+
+    /// <summary>What paused the goal, while <see cref="GoalPhase.Paused"/>: <c>operator</c>, <c>budget</c> or <c>deadline</c>.</summary>
+    public string? PausedBy { get; set; }
+
+    /// <summary>The operator resumed the goal after its deadline: it runs on past it.</summary>
+    public bool DeadlineWaived { get; set; }
 
     public List<string> History { get; set; } = [];
 }

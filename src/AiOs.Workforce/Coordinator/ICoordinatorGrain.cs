@@ -11,4 +11,13 @@ public interface ICoordinatorGrain : IGrainWithStringKey
 
     /// <summary>Cancels the goal: no further task starts; tasks already running finish but their results are not used.</summary>
     Task<GoalStatus> Cancel();
+
+    /// <summary>Pauses the goal: no further task starts; tasks already running finish and their results are kept, then
+    /// the goal is <see cref="GoalPhase.Paused"/> with <paramref name="reason"/> as its escalation. A goal that has ended
+    /// or is paused already is left as it is.</summary>
+    Task<GoalStatus> Pause(string reason);
+
+    /// <summary>Resumes a paused goal from its checkpoint (completed tasks are not run again). A goal paused at its
+    /// deadline then runs on past it. Anything but a paused goal is left as it is.</summary>
+    Task<GoalStatus> Resume();
 }

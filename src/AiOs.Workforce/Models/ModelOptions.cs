@@ -16,7 +16,29 @@ public sealed class ModelOptions
     /// <summary>Retries of a call that failed transiently (429, 5xx, connection errors), with the SDK's backoff.</summary>
     public int MaxRetries { get; set; } = 3;
 
+    /// <summary>The currency of <see cref="Prices"/> and of every budget (ISO 4217).</summary>
+    public string Currency { get; set; } = "USD";
+
+    /// <summary>Price per model name (the tiers' <see cref="TierOptions.Model"/>). Every model a tier runs on an endpoint
+    /// must have one (checked at start); the offline provider costs nothing.</summary>
+    public Dictionary<string, ModelPrice> Prices { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Output tokens assumed when estimating a call that sets no maximum, before it is made (reserved against the
+    /// budgets, then reconciled with the real usage).</summary>
+    public int EstimatedOutputTokens { get; set; } = 1000;
+
+    /// <summary>How long a reservation may stay unsettled before it is released (its silo died mid-call).</summary>
+    public TimeSpan ReservationTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     public TierOptions For(ModelTier tier) => tier == ModelTier.Small ? Small : Large;
+}
+
+/// <summary>What a model costs, per million tokens, in <see cref="ModelOptions.Currency"/>.</summary>
+public sealed class ModelPrice
+{
+    public decimal InputPerMillion { get; set; }
+
+    public decimal OutputPerMillion { get; set; }
 }
 
 /// <summary>One tier's OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp's server).</summary>

@@ -13,7 +13,9 @@ public sealed record TieredOutcome<T>(T? Value, double Confidence, ModelTier Tie
 }
 
 /// <summary>Tiering: a call starts on its tier; an answer that fails validation or falls below the confidence threshold
-/// on the small tier is asked again of the large tier.</summary>
+/// on the small tier is asked again of the large tier. A large-tier call refused by a budget drops to the small tier when
+/// <c>smallTierOnBudget</c> allows (and the small tier has not been tried); otherwise the refusal
+/// (<see cref="BudgetExceededException"/>) goes to the caller.</summary>
 public static class TieredCompletion
 {
     public static async Task<TieredOutcome<T>> RunAsync<T>(
@@ -22,7 +24,8 @@ public static class TieredCompletion
         double confidenceThreshold,
         Func<IChatClient, CancellationToken, Task<ChatResponse>> call,
         Func<ChatResponse, ModelVerdict<T>> judge,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool smallTierOnBudget = false)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(models);
@@ -31,9 +34,12 @@ public static class TieredCompletion
         var history = new List<string>();
         ModelVerdict<T>? last = null;
         var tier = start;
-        foreach (var t in start == ModelTier.Small ? [ModelTier.Small, ModelTier.Large] : new[] { ModelTier.Large })
+        var tiers = new Queue<ModelTier>(start == ModelTier.Small ? [ModelTier.Small, ModelTier.Large] : [ModelTier.Large]);
+        var triedSmall = false;
+        while (tiers.TryDequeue(out var t))
         {
             tier = t;
+            triedSmall |= t == ModelTier.Small;
             try
             {
                 last = judge(await call(models.For(t), cancellationToken).ConfigureAwait(false));
@@ -41,6 +47,13 @@ public static class TieredCompletion
             catch (ModelOutputException ex)
             {
                 last = new ModelVerdict<T>(null, 0, ex.Message);
+            }
+            catch (BudgetExceededException ex) when (t == ModelTier.Large && smallTierOnBudget && !triedSmall)
+            {
+                history.Add($"{t}: not made: {ex.Message} Dropping to the small tier.");
+                tiers.Clear();
+                tiers.Enqueue(ModelTier.Small);
+                continue;
             }
 
             if (last.Problem is null && last.Value is not null && last.Confidence >= confidenceThreshold)

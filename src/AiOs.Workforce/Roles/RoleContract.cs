@@ -27,6 +27,8 @@ public enum AutonomyLevel
 /// <param name="Autonomy">How far it may act alone.</param>
 /// <param name="BudgetTokens">Most input tokens one task may send to a model (estimated before the call).</param>
 /// <param name="ConfidenceThreshold">Answers below it go to the large tier, then count as failures.</param>
+/// <param name="SmallTierOnBudget">When a large-tier call would overshoot a budget, the role may do the work on the small
+/// tier instead; when false the goal pauses for the operator to raise the budget.</param>
 public sealed record RoleContract(
     string Name,
     string Accepts,
@@ -37,4 +39,5 @@ public sealed record RoleContract(
     ModelTier Tier = ModelTier.Small,
     AutonomyLevel Autonomy = AutonomyLevel.Autonomous,
     int BudgetTokens = 8_000,
-    double ConfidenceThreshold = 0.6);
+    double ConfidenceThreshold = 0.6,
+    bool SmallTierOnBudget = true);

@@ -24,7 +24,8 @@ public sealed class RoleDirectory
         new("researcher", "a question about a customer, market or topic", "a factual summary", Tools: ["lookup_customer"]),
         new("writer", "a brief and the facts to use", "a draft text", Tier: ModelTier.Small),
         new("outreach", "a message and its recipient", "the message as sent", Actions: ["email.send", "webhook.post"]),
-        new("bookkeeper", "billing facts", "an invoice draft or a booking", Actions: ["webhook.post"], Tier: ModelTier.Large),
+        new("bookkeeper", "billing facts", "an invoice draft or a booking", Actions: ["webhook.post"], Tier: ModelTier.Large,
+            SmallTierOnBudget: false),
         new("support", "a customer request or a draft to review", "a classification or a reviewed text", TaskKind: "classify"),
     ];
 

@@ -11,6 +11,7 @@ namespace AiOs.Workforce.Roles;
 /// <param name="CustomerId">The customer it is about, if any.</param>
 /// <param name="Actions">External actions to take with the result.</param>
 /// <param name="Tier">A tier to use instead of the role's (the coordinator's fallback).</param>
+/// <param name="Deadline">The goal's deadline: after it the task does no model work (<see cref="GoalDeadlinePassedException"/>).</param>
 public sealed record RoleTask(
     string GoalId,
     string TaskId,
@@ -19,7 +20,8 @@ public sealed record RoleTask(
     IReadOnlyDictionary<string, string>? Inputs = null,
     string? CustomerId = null,
     IReadOnlyList<string>? Actions = null,
-    ModelTier? Tier = null);
+    ModelTier? Tier = null,
+    DateTimeOffset? Deadline = null);
 
 /// <summary>What a role made of a task.</summary>
 /// <param name="Output">The result text.</param>
@@ -47,6 +49,25 @@ public sealed class RoleTaskFailedException : Exception
     }
 
     public RoleTaskFailedException()
+    {
+    }
+}
+
+/// <summary>The goal's deadline passed before the task's model work started; the coordinator pauses the goal for the
+/// operator.</summary>
+public sealed class GoalDeadlinePassedException : Exception
+{
+    public GoalDeadlinePassedException(string message)
+        : base(message)
+    {
+    }
+
+    public GoalDeadlinePassedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public GoalDeadlinePassedException()
     {
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AiOs.Persistence;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
+using AiOs.Persistence.Spend;
 using AiOs.Runtime;
 using AiOs.Workforce.Actions;
 using AiOs.Workforce.Entities;
@@ -87,11 +88,17 @@ public sealed class RoleTaskGrain(
                 return new RoleResult("", 0, contract.Tier, $"the task needs about {estimatedTokens} input tokens; role '{contract.Name}' may use {contract.BudgetTokens}");
             }
 
+            if (task.Deadline is { } deadline && time.GetUtcNow() > deadline)
+            {
+                throw new GoalDeadlinePassedException($"task {task.TaskId} of goal {task.GoalId} was not started: the goal's deadline {deadline:u} has passed");
+            }
+
             var tools = WorkforceTools.For(GrainFactory, contract.Tools ?? []);
+            var subject = new SpendSubject(task.GoalId, task.TaskId, task.Role, task.CustomerId);
             var outcome = await TieredCompletion.RunAsync(models, task.Tier ?? contract.Tier, contract.ConfidenceThreshold,
                 (client, ct) =>
                 {
-                    var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json }.With(ModelCallContext.TaskKind, contract.TaskKind);
+                    var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json }.With(ModelCallContext.TaskKind, contract.TaskKind).For(subject);
                     if (scope is not null)
                     {
                         chatOptions.With(ModelCallContext.CacheScope, scope);
@@ -106,7 +113,8 @@ public sealed class RoleTaskGrain(
                     return ToolCallingLoop.RunAsync(client, messages, chatOptions, tools, options.Value.MaxToolRounds, ct);
                 },
                 Judge,
-                CancellationToken.None);
+                CancellationToken.None,
+                contract.SmallTierOnBudget);
             if (!outcome.Succeeded)
             {
                 throw new RoleTaskFailedException($"task {task.TaskId} of goal {task.GoalId}: no usable answer ({string.Join("; ", outcome.History)})");
