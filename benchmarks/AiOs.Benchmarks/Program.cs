@@ -12,5 +12,12 @@ if (args.Length > 0 && args[0] == "harness")
     return 0;
 }
 
+// "profile <file.nettrace> [top]" summarizes the CPU samples of a trace (benchmarks/README.md, "Where a goal's time goes").
+if (args.Length > 1 && args[0] == "profile")
+{
+    TraceProfile.Print(args[1], args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 25);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -5,7 +5,8 @@ using Npgsql;
 namespace AiOs.Persistence.PostgreSql;
 
 // IEventLog: an append locks the head row (SELECT ... FOR UPDATE), so appends from any number of silos are ordered and
-// sequences have no gaps; the stream checks, the insert and the head update run in the same transaction.
+// sequences have no gaps; the stream checks, the insert and the head update run in the same transaction, sent as two
+// batches (the reads, then the writes).
 public sealed partial class PostgreSqlStorageProvider
 {
     private const string EventColumns = """
@@ -61,10 +62,36 @@ public sealed partial class PostgreSqlStorageProvider
             var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var (lastSequence, lastHash) = await ReadHeadAsync(connection, LockHead, ct).ConfigureAwait(false);
+                // Two round trips and the commit, not five and the commit: an append's latency is its round trips (a goal
+                // appends several events, one after another). The statements of a batch run in order, each with its own
+                // snapshot, so the stream reads still see everything committed before the head was locked.
                 var stream = newEvent.Stream;
-                var existing = await ReadEventsAsync(Command(connection, SelectStreamRevision, stream.Type, stream.Key, newEvent.Revision), ct)
-                    .ConfigureAwait(false);
+                long lastSequence, streamRevision;
+                byte[] lastHash;
+                List<StoredEvent> existing;
+                var reads = new NpgsqlBatch(connection, transaction)
+                {
+                    BatchCommands =
+                    {
+                        new NpgsqlBatchCommand(LockHead),
+                        BatchCommand(SelectStreamRevision, stream.Type, stream.Key, newEvent.Revision),
+                        BatchCommand(SelectStreamLastRevision, stream.Type, stream.Key),
+                    },
+                };
+                await using (reads.ConfigureAwait(false))
+                {
+                    var reader = await reads.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        (lastSequence, lastHash) = await ReadHeadRowAsync(reader, ct).ConfigureAwait(false);
+                        await reader.NextResultAsync(ct).ConfigureAwait(false);
+                        existing = await ReadEventRowsAsync(reader, ct).ConfigureAwait(false);
+                        await reader.NextResultAsync(ct).ConfigureAwait(false);
+                        await reader.ReadAsync(ct).ConfigureAwait(false);
+                        streamRevision = reader.GetInt64(0);
+                    }
+                }
+
                 if (existing.Count == 1)
                 {
                     // A retry of an append whose outcome the writer could not know, or another writer's event.
@@ -73,26 +100,26 @@ public sealed partial class PostgreSqlStorageProvider
                         : throw EventAppend.Conflict(Name, newEvent, newEvent.Revision);
                 }
 
-                var streamRevision = (long)(await ScalarAsync(Command(connection, SelectStreamLastRevision, stream.Type, stream.Key), ct).ConfigureAwait(false))!;
                 if (newEvent.Revision != streamRevision + 1)
                 {
                     throw EventAppend.Conflict(Name, newEvent, streamRevision);
                 }
 
                 var stored = EventAppend.Seal(newEvent, lastSequence + 1, lastHash, writer.SiloId);
-                var insert = Command(connection, InsertEvent,
-                    stored.Sequence, stored.OccurredAt, stored.StreamType, stored.StreamKey, stored.Revision, stored.Kind, stored.Payload,
-                    stored.Provenance.Source, stored.Provenance.Actor, stored.Provenance.Reference, stored.Salt, stored.ContentDigest,
-                    stored.Hash, stored.WrittenBy);
-                await using (insert.ConfigureAwait(false))
+                var writes = new NpgsqlBatch(connection, transaction)
                 {
-                    await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-
-                var head = Command(connection, UpdateHead, stored.Sequence, stored.Hash);
-                await using (head.ConfigureAwait(false))
+                    BatchCommands =
+                    {
+                        BatchCommand(InsertEvent,
+                            stored.Sequence, stored.OccurredAt, stored.StreamType, stored.StreamKey, stored.Revision, stored.Kind, stored.Payload,
+                            stored.Provenance.Source, stored.Provenance.Actor, stored.Provenance.Reference, stored.Salt, stored.ContentDigest,
+                            stored.Hash, stored.WrittenBy),
+                        BatchCommand(UpdateHead, stored.Sequence, stored.Hash),
+                    },
+                };
+                await using (writes.ConfigureAwait(false))
                 {
-                    await head.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    await writes.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync(ct).ConfigureAwait(false);
@@ -177,15 +204,15 @@ public sealed partial class PostgreSqlStorageProvider
             var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                if (!await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    throw new InvalidOperationException("The event log's head row (aios_event_head) is missing: the schema was altered by hand.");
-                }
-
-                return (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
+                return await ReadHeadRowAsync(reader, ct).ConfigureAwait(false);
             }
         }
     }
+
+    private static async Task<(long Sequence, byte[] Hash)> ReadHeadRowAsync(NpgsqlDataReader reader, CancellationToken ct) =>
+        await reader.ReadAsync(ct).ConfigureAwait(false)
+            ? (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1))
+            : throw new InvalidOperationException("The event log's head row (aios_event_head) is missing: the schema was altered by hand.");
 
     private static async Task<List<StoredEvent>> ReadEventsAsync(NpgsqlCommand command, CancellationToken ct)
     {
@@ -194,36 +221,44 @@ public sealed partial class PostgreSqlStorageProvider
             var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                var events = new List<StoredEvent>();
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    events.Add(new StoredEvent(
-                        reader.GetInt64(0),
-                        reader.GetFieldValue<DateTimeOffset>(1),
-                        reader.GetString(2),
-                        reader.IsDBNull(3) ? null : reader.GetString(3),
-                        reader.GetInt64(4),
-                        reader.GetString(5),
-                        reader.IsDBNull(6) ? null : reader.GetString(6),
-                        new EventProvenance(reader.GetString(7), reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9)),
-                        reader.IsDBNull(10) ? null : reader.GetFieldValue<byte[]>(10),
-                        reader.GetFieldValue<byte[]>(11),
-                        reader.GetFieldValue<byte[]>(12),
-                        reader.GetString(13),
-                        reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14)));
-                }
-
-                return events;
+                return await ReadEventRowsAsync(reader, ct).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task<object?> ScalarAsync(NpgsqlCommand command, CancellationToken ct)
+    private static async Task<List<StoredEvent>> ReadEventRowsAsync(NpgsqlDataReader reader, CancellationToken ct)
     {
-        await using (command.ConfigureAwait(false))
+        var events = new List<StoredEvent>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            events.Add(new StoredEvent(
+                reader.GetInt64(0),
+                reader.GetFieldValue<DateTimeOffset>(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetInt64(4),
+                reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                new EventProvenance(reader.GetString(7), reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9)),
+                reader.IsDBNull(10) ? null : reader.GetFieldValue<byte[]>(10),
+                reader.GetFieldValue<byte[]>(11),
+                reader.GetFieldValue<byte[]>(12),
+                reader.GetString(13),
+                reader.IsDBNull(14) ? null : reader.GetFieldValue<DateTimeOffset>(14)));
         }
+
+        return events;
+    }
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params object?[] values)

@@ -121,13 +121,57 @@ public sealed class ManifestTests
         foreach (var e in Manifests.List(container, "env").Cast<Dictionary<object, object>>())
         {
             var name = (string)e["name"];
-            if (name is "AiOs__Cluster__Secret" or "PGPASSWORD" || name.EndsWith("ApiKey", StringComparison.Ordinal))
+            if (name is "AiOs__Cluster__Secret" or "PGPASSWORD" or "AiOs__Api__CertificatePassword" || name.EndsWith("ApiKey", StringComparison.Ordinal))
             {
                 Assert.False(e.ContainsKey("value"), name + " is inlined");
             }
         }
 
         Assert.DoesNotContain("Password=", rendered, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [MemberData(nameof(Manifests.Overlays), MemberType = typeof(Manifests))]
+    public void ApiPort_ListensOnThePodAddress_AtTheContainersGrpcPort(string overlay)
+    {
+        var config = Manifests.Map(Manifests.Single(overlay, "ConfigMap", "aios-config"), "data");
+        var container = (Dictionary<object, object>)Manifests.List(Manifests.Single(overlay, "Deployment", "aios-silo"), "spec", "template", "spec", "containers").Single();
+        var grpc = Manifests.List(container, "ports").Cast<Dictionary<object, object>>().Single(p => (string)p["name"] == "grpc");
+        Assert.Equal("0.0.0.0", (string)config["AiOs__Api__Address"]);
+        Assert.Equal((string)grpc["containerPort"], (string)config["AiOs__Api__Port"]);
+    }
+
+    [Fact]
+    public void Prod_ServesTheApiOverTls_FromAMountedSecret_AndNeverInClear()
+    {
+        var config = Manifests.Map(Manifests.Single("prod", "ConfigMap", "aios-config"), "data");
+        var pod = Manifests.Map(Manifests.Single("prod", "Deployment", "aios-silo"), "spec", "template", "spec");
+        var container = (Dictionary<object, object>)Manifests.List(pod, "containers").Single();
+        var env = Manifests.List(container, "env").Cast<Dictionary<object, object>>().ToDictionary(e => (string)e["name"]);
+        Assert.False(config.ContainsKey("AiOs__Api__AllowInsecureRemote"), "prod must not allow the API in clear");
+        Assert.DoesNotContain("AiOs__Api__AllowInsecureRemote", env.Keys);
+
+        // Both files lie in a volume that is the aios-api-tls Secret, mounted read-only.
+        var volumes = Manifests.List(pod, "volumes").Cast<Dictionary<object, object>>().ToDictionary(v => (string)v["name"]);
+        foreach (var setting in new[] { "AiOs__Api__CertificatePath", "AiOs__Api__CertificateKeyPath" })
+        {
+            var path = (string)env[setting]["value"];
+            var mount = Manifests.List(container, "volumeMounts").Cast<Dictionary<object, object>>()
+                .Single(m => path.StartsWith((string)m["mountPath"] + "/", StringComparison.Ordinal));
+            Assert.Equal("true", (string)mount["readOnly"]);
+            Assert.Equal("aios-api-tls", (string)Manifests.Map(volumes[(string)mount["name"]], "secret")["secretName"]);
+        }
+
+        var service = Manifests.List(Manifests.Single("prod", "Service", "aios"), "spec", "ports").Cast<Dictionary<object, object>>().Single(p => (string)p["name"] == "grpc");
+        Assert.Equal("https", (string)service["appProtocol"]);
+    }
+
+    [Fact]
+    public void Dev_ServesTheApiInClear_AndSaysSoToTheService()
+    {
+        Assert.Equal("true", (string)Manifests.Map(Manifests.Single("dev", "ConfigMap", "aios-config"), "data")["AiOs__Api__AllowInsecureRemote"]);
+        var service = Manifests.List(Manifests.Single("dev", "Service", "aios"), "spec", "ports").Cast<Dictionary<object, object>>().Single(p => (string)p["name"] == "grpc");
+        Assert.Equal("kubernetes.io/h2c", (string)service["appProtocol"]);
     }
 
     // YAML to JSON with YAML's own typing (a quoted "5" stays a string): PyYAML comes with yamllint, which

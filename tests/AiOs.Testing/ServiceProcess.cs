@@ -33,16 +33,20 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>Starts <c>dotnet <paramref name="assemblyPath"/></c> with <paramref name="environment"/> added to (or, for a
     /// null value, removed from) the inherited environment.</summary>
-    public static ServiceProcess Start(string assemblyPath, IReadOnlyDictionary<string, string?> environment, ITestOutputHelper? output = null, string? name = null, params string[] arguments)
+    public static ServiceProcess Start(string assemblyPath, IReadOnlyDictionary<string, string?> environment, ITestOutputHelper? output = null, string? name = null, params string[] arguments) =>
+        StartCommand("dotnet", [assemblyPath, .. arguments], Path.GetDirectoryName(assemblyPath)!, environment, output, name ?? Path.GetFileNameWithoutExtension(assemblyPath));
+
+    /// <summary>Starts <paramref name="file"/> (e.g. a container's entrypoint script, which execs the service) with
+    /// <paramref name="environment"/> added to (or, for a null value, removed from) the inherited environment.</summary>
+    public static ServiceProcess StartCommand(string file, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?> environment, ITestOutputHelper? output, string name)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
+            WorkingDirectory = workingDirectory,
         };
-        info.ArgumentList.Add(assemblyPath);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -64,7 +68,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var service = new ServiceProcess(process, name ?? Path.GetFileNameWithoutExtension(assemblyPath), output);
+        var service = new ServiceProcess(process, name, output);
         process.OutputDataReceived += (_, e) => service.Capture(e.Data);
         process.ErrorDataReceived += (_, e) => service.Capture(e.Data);
         process.Start();

@@ -25,6 +25,14 @@ public static class GoalHarness
         }
 
         var results = new List<LoadResult>();
+        // Profiling mode (benchmarks/README.md, "Where a goal's time goes"): only the goals, at one concurrency, with the
+        // grain calls they made counted per method.
+        if (Environment.GetEnvironmentVariable("AIOS_BENCH_GOALS_PROFILE") is { Length: > 0 } profiled)
+        {
+            results.Add(await RunGoalsAsync(postgres, int.Parse(profiled, System.Globalization.CultureInfo.InvariantCulture), duration, warmup, printCalls: true));
+            return results;
+        }
+
         foreach (var concurrency in new[] { 1, 64 })
         {
             results.Add(await BareStepInserts.RunAsync(postgres, concurrency, duration, warmup));
@@ -34,7 +42,7 @@ public static class GoalHarness
         return results;
     }
 
-    private static async Task<LoadResult> RunGoalsAsync(string postgres, int concurrency, TimeSpan duration, TimeSpan warmup)
+    private static async Task<LoadResult> RunGoalsAsync(string postgres, int concurrency, TimeSpan duration, TimeSpan warmup, bool printCalls = false)
     {
         var schema = $"bench_{Guid.NewGuid():N}"[..20];
         await using var silo = await BenchmarkSilo.StartAsync(
@@ -55,7 +63,8 @@ public static class GoalHarness
             },
             grains: s => s.AddGrains(typeof(CoordinatorGrain).Assembly));
         var next = 0L;
-        return await LoadRunner.RunAsync($"3-step goal (PostgreSQL)", concurrency, _ => async () =>
+        using var commands = printCalls ? new DatabaseCommandMeter() : null;
+        var result = await LoadRunner.RunAsync($"3-step goal (PostgreSQL)", concurrency, _ => async () =>
         {
             var goal = silo.GrainFactory.GetGrain<ICoordinatorGrain>($"g{Interlocked.Increment(ref next)}");
             var status = await goal.Submit(new GoalRequest("no-op", Playbook: Playbook));
@@ -73,5 +82,29 @@ public static class GoalHarness
                 throw new InvalidOperationException($"goal {status.GoalId} ended {status.Phase}: {status.Escalation}");
             }
         }, duration, warmup);
+        if (printCalls)
+        {
+            // Counted over warmup and run together, so divided by every goal submitted.
+            var goals = Interlocked.Read(ref next);
+            var calls = silo.Services.GetRequiredService<AiOs.Runtime.Metrics.RuntimeInstruments>().Statistics.Snapshot();
+            Console.WriteLine($"grain calls per goal ({goals} goals, concurrency {concurrency}):");
+            Console.WriteLine("| grain type | method | calls/goal | mean ms |");
+            Console.WriteLine("|---|---|---:|---:|");
+            foreach (var method in calls.OrderByDescending(c => c.Calls))
+            {
+                Console.WriteLine($"| {method.GrainType} | {method.Method} | {(double)method.Calls / goals:F1} | {method.MeanLatency.TotalMilliseconds:F2} |");
+            }
+
+            var (count, seconds) = commands!.Totals;
+            Console.WriteLine($"database commands per goal: {(double)count / goals:F1}, {seconds * 1000 / goals:F1} ms in them per goal (mean {seconds * 1000 / count:F2} ms each)");
+            Console.WriteLine("| statement (first words) | per goal |");
+            Console.WriteLine("|---|---:|");
+            foreach (var (statement, n) in commands.Statements.Take(15))
+            {
+                Console.WriteLine($"| `{statement}` | {(double)n / goals:F1} |");
+            }
+        }
+
+        return result;
     }
 }

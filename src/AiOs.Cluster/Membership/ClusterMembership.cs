@@ -21,7 +21,7 @@ internal sealed class ClusterMembership(IMembershipTable table, ClusterOptions o
     /// <summary>The last snapshot read.</summary>
     public MembershipSnapshot? Latest => Volatile.Read(ref _latest);
 
-    /// <summary>True once the table says this silo is dead (declared by another, or after its own hand-off).</summary>
+    /// <summary>True once the table says another silo declared this one dead (or its row is gone); not after its own hand-off.</summary>
     public bool IsDeclaredDead => Volatile.Read(ref _declaredDead) != 0;
 
     /// <summary>Raised once when this silo reads that the others declared it dead.</summary>
@@ -77,7 +77,15 @@ internal sealed class ClusterMembership(IMembershipTable table, ClusterOptions o
         {
             if (!await table.HeartbeatAsync(self.Name, self.Generation, cancellationToken).ConfigureAwait(false))
             {
-                OnDeclaredDead(self);
+                // The row is dead or gone. Dead by this silo's own hand-off (a beat can run between marking itself dead
+                // and the heartbeats stopping) is a leave, not a death sentence: only a row another silo declared dead
+                // (ReadAsync notices) or a missing row is.
+                var current = await ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (!current.Silos.Any(s => s.SiloId == self.SiloId))
+                {
+                    OnDeclaredDead(self);
+                }
+
                 return;
             }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace AiOs.Cluster.Tests.Processes;
+namespace AiOs.Testing;
 
 /// <summary>A load client: workers apply operations to counter grains through silos picked at random, each operation
 /// retried (with the same id, so never applied twice) until a silo acknowledges it. A silo that cannot be reached is

@@ -1,13 +1,15 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using AiOs.Testing;
 
-namespace AiOs.Cluster.Tests.Processes;
+namespace AiOs.Testing;
 
 /// <summary>Silo processes of <c>AiOs.Cluster.TestHost</c> on one PostgreSQL schema, with the service's default cluster
-/// settings (heartbeats every 2 s, death after 10 s, leases of 6 s), each reachable over HTTP for the load client.</summary>
+/// settings (heartbeats every 2 s, death after 10 s, leases of 6 s), each reachable over HTTP for the load client. The
+/// test project must reference <c>AiOs.Cluster.TestHost</c>, whose build output it runs.</summary>
 public sealed class ProcessCluster(PostgresDatabase database, ITestOutputHelper output) : IAsyncDisposable
 {
-    private readonly Dictionary<string, (ServiceProcess Process, Uri Http)> _silos = new(StringComparer.Ordinal);
+    // Concurrent: the load client reads the live silos while the test starts new ones.
+    private readonly ConcurrentDictionary<string, (ServiceProcess Process, Uri Http)> _silos = new(StringComparer.Ordinal);
     private readonly TempDirectory _data = new();
 
     public string Schema { get; } = database.NewSchemaName();
@@ -33,8 +35,11 @@ public sealed class ProcessCluster(PostgresDatabase database, ITestOutputHelper 
             due_at timestamptz NOT NULL, ticked_at timestamptz NOT NULL);
         """);
 
-    /// <summary>Starts a silo process and waits until it serves HTTP.</summary>
-    public async Task StartAsync(string name)
+    /// <summary>The test host's program, in the test's own build output.</summary>
+    public static string TestHostPath => Path.Combine(AppContext.BaseDirectory, "AiOs.Cluster.TestHost.dll");
+
+    /// <summary>Starts a silo process with the test settings and waits until it serves HTTP.</summary>
+    public Task StartAsync(string name)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -59,7 +64,14 @@ public sealed class ProcessCluster(PostgresDatabase database, ITestOutputHelper 
             environment[key] = value;
         }
 
-        var process = ServiceProcess.Start(Path.Combine(AppContext.BaseDirectory, "AiOs.Cluster.TestHost.dll"), environment, output, name);
+        return StartAsync(name, () => ServiceProcess.Start(TestHostPath, environment, output, name));
+    }
+
+    /// <summary>Starts a silo process the caller launches (with an environment of its own, e.g. a pod's) and waits until
+    /// it serves HTTP. The silo id must be <paramref name="name"/> and the schema <see cref="Schema"/>.</summary>
+    public async Task StartAsync(string name, Func<ServiceProcess> launch)
+    {
+        var process = launch();
         var address = (await process.WaitForLineAsync(@"AiOs is running at (\S+)", TimeSpan.FromSeconds(60))).Groups[1].Value;
         if (_silos.TryGetValue(name, out var previous))
         {
