@@ -40,6 +40,7 @@ public static class PostgreSqlStorageServiceCollectionExtensions
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IActionLedger>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<AiOs.Persistence.Approvals.IApprovalStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         return services;
     }
 }
