@@ -1,3 +1,4 @@
+using AiOs.Persistence.Approvals;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
 
@@ -30,6 +31,9 @@ public sealed class StorageUnderTest : IAsyncDisposable
 
     /// <summary>The provider's API key store (every provider has one).</summary>
     public IApiKeyStore ApiKeys => (IApiKeyStore)_provider;
+
+    /// <summary>The provider's approval queue and policy decision log (every provider has one).</summary>
+    public IApprovalStore Approvals => (IApprovalStore)_provider;
 
     public static StorageUnderTest Of<T>(T provider)
         where T : class, IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger =>

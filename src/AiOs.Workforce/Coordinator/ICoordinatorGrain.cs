@@ -11,4 +11,8 @@ public interface ICoordinatorGrain : IGrainWithStringKey
 
     /// <summary>Cancels the goal: no further task starts; tasks already running finish but their results are not used.</summary>
     Task<GoalStatus> Cancel();
+
+    /// <summary>An approval a task waits for was decided (by the operator or its default action): the task runs again at
+    /// once and finds the decision. Unknown or already handled ids change nothing.</summary>
+    Task<GoalStatus> ApprovalDecided(string approvalId);
 }
