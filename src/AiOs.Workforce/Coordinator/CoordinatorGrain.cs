@@ -221,7 +221,7 @@ public sealed class CoordinatorGrain(
             var outcome = await finished;
             _cancel.Token.ThrowIfCancellationRequested();
             record.Attempts += outcome.Attempts;
-            record.LastError = outcome.Error;
+            record.LastError = outcome.Error ?? outcome.Result?.Refusal;
             if (outcome.Result is { AwaitingApproval: { } approvalId })
             {
                 (record.Phase, record.ApprovalId) = (TaskPhase.WaitingForApproval, approvalId);

@@ -28,6 +28,6 @@ public static class DefaultPolicy
           - name: payments-and-contracts
             when: { risk: high }
             then: needs-approval
-        otherwise: needs-approval
+        otherwise: auto            # webhooks, emails to non-customers, ...: the floor above still applies
         """;
 }

@@ -25,6 +25,11 @@ public static class PolicyParser
         {
             throw new PolicyInvalidException((int)ex.Start.Line, $"not valid YAML: {Innermost(ex).Message}");
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner fails this way on some truncated flow mappings; the position is lost with it.
+            throw new PolicyInvalidException(LastLine(document), $"not valid YAML: the document ends inside an unclosed {{ }} or [ ] ({ex.Message})");
+        }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
@@ -285,6 +290,8 @@ public static class PolicyParser
     }
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
+
+    private static int LastLine(string document) => Math.Max(1, document.TrimEnd().Split('\n').Length);
 
     private static Exception Innermost(Exception ex) => ex.InnerException is YamlException inner ? Innermost(inner) : ex;
 }

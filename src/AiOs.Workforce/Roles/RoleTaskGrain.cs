@@ -56,7 +56,9 @@ public sealed partial class RoleTaskGrain(
         var result = refusal is not null
             ? new RoleResult("", 0, contract?.Tier ?? ModelTier.Small, refusal)
             : await WorkAsync(contract!, task);
-        return await CompleteAsync(task, result);
+
+        // Waiting for an approval is not done: the task runs again once the approval is decided.
+        return result.AwaitingApproval is not null ? result : await CompleteAsync(task, result);
     }
 
     private static string? Refusal(RoleContract contract, RoleTask task)
