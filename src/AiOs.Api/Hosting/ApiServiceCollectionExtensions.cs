@@ -45,6 +45,8 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<IGrpcService, ClusterService>();
         services.AddSingleton<IGrpcService, ApiKeysService>();
         services.AddSingleton<IGrpcService, EventsService>();
+        services.AddSingleton<IGrpcService, ApprovalsService>();
+        services.AddSingleton<IGrpcService, PoliciesService>();
         services.AddSingleton<IHostedService, ApiServer>();
         return services;
     }
