@@ -41,6 +41,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<ServerReflection>();
         services.TryAddSingleton<MethodTable>();
         services.TryAddSingleton<GrpcDispatcher>();
+        services.TryAddSingleton<AiOs.Workforce.Policies.PolicyBook>();
         services.AddSingleton<IGrpcService, HealthService>();
         services.AddSingleton<IGrpcService, ClusterService>();
         services.AddSingleton<IGrpcService, ApiKeysService>();
