@@ -37,7 +37,7 @@ CREATE INDEX aios_approvals_goal ON aios_approvals (goal_id, deadline);
 
 -- One decision per side effect (its ledger key), naming the rule that decided it. Append-only.
 CREATE TABLE aios_policy_decisions (
-    sequence       INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    sequence       INTEGER NOT NULL PRIMARY KEY, -- rows are never deleted, so rowids only grow
     action_key     TEXT    NOT NULL UNIQUE,
     goal_id        TEXT    NOT NULL,
     task_id        TEXT    NOT NULL,
