@@ -24,6 +24,7 @@ public static class AiOsCli
         root.Subcommands.Add(ApprovalsCommands.Create(runner));
         root.Subcommands.Add(SpendCommands.Spend(runner));
         root.Subcommands.Add(SpendCommands.Budgets(runner));
+        root.Subcommands.Add(PolicyCommands.Create(runner));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -30,7 +30,7 @@ public sealed partial class PostgreSqlStorageProvider
     private const string UpdateAction = $"""
         UPDATE aios_action_ledger
         SET status = $2, attempts = attempts + $3, result = coalesce($4, result), error = $5, resolution = coalesce($6, resolution),
-            version = version + 1, updated_at = $7, updated_by = $8
+            request = coalesce($10, request), version = version + 1, updated_at = $7, updated_by = $8
         WHERE idempotency_key = $1 AND version = $9
         RETURNING {LedgerColumns}
         """;
@@ -88,7 +88,7 @@ public sealed partial class PostgreSqlStorageProvider
         return RunAsync(async (connection, ct) =>
         {
             var command = Command(connection, UpdateAction, current.Key, transition.Status.ToString(), transition.CountAttempt ? 1 : 0,
-                transition.Result, transition.Error, transition.Resolution, _time.GetUtcNow(), writer.SiloId, current.Version);
+                transition.Result, transition.Error, transition.Resolution, _time.GetUtcNow(), writer.SiloId, current.Version, transition.Request);
             return (await ReadActionsAsync(command, ct).ConfigureAwait(false)).SingleOrDefault();
         }, cancellationToken);
     }

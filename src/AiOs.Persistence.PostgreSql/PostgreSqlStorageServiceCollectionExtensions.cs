@@ -42,6 +42,7 @@ public static class PostgreSqlStorageServiceCollectionExtensions
         services.AddSingleton<IActionLedger>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<ISpendStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<AiOs.Persistence.Approvals.IApprovalStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         return services;
     }
 }

@@ -30,7 +30,7 @@ public sealed partial class SqliteStorageProvider
     private const string UpdateAction = $"""
         UPDATE aios_action_ledger
         SET status = $status, attempts = attempts + $attempt, result = coalesce($result, result), error = $error,
-            resolution = coalesce($resolution, resolution), version = version + 1, updated_at = $now, updated_by = $writtenBy
+            resolution = coalesce($resolution, resolution), request = coalesce($request, request), version = version + 1, updated_at = $now, updated_by = $writtenBy
         WHERE idempotency_key = $key AND version = $expected
         RETURNING {LedgerColumns}
         """;
@@ -120,6 +120,7 @@ public sealed partial class SqliteStorageProvider
             AddParameter(command, "$result", transition.Result);
             AddParameter(command, "$error", transition.Error);
             AddParameter(command, "$resolution", transition.Resolution);
+            AddParameter(command, "$request", transition.Request);
             AddParameter(command, "$now", SqliteTime.ToMicroseconds(_time.GetUtcNow()));
             AddParameter(command, "$writtenBy", writer.SiloId);
             AddParameter(command, "$expected", current.Version);

@@ -38,6 +38,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<IActionLedger>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<ISpendStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
+        services.AddSingleton<AiOs.Persistence.Approvals.IApprovalStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         return services;
     }
 }

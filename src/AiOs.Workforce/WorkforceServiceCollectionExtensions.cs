@@ -2,8 +2,11 @@ using AiOs.Workforce;
 using AiOs.Workforce.Actions;
 using AiOs.Workforce.Models;
 using AiOs.Workforce.Playbooks;
+using AiOs.Workforce.Policies;
 using AiOs.Workforce.Roles;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -39,6 +42,19 @@ public static class WorkforceServiceCollectionExtensions
         services.TryAddSingleton<SpendMeter>();
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<ActionRunner>();
+
+        // Policies and approvals: options (bound by the host from AiOs:Approvals), parsed policies per version, and the
+        // policy file's watcher.
+        services.AddOptions<ApprovalOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ApprovalOptions>, ApprovalOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PolicyBook>();
+        if (!services.Any(d => d.ServiceType == typeof(PolicyFileWatcher)))
+        {
+            services.AddSingleton<PolicyFileWatcher>();
+            services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PolicyFileWatcher>());
+        }
+
         return services;
     }
 }

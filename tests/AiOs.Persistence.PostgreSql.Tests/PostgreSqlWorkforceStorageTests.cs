@@ -25,3 +25,10 @@ public sealed class PostgreSqlActionLedgerTests(PostgresDatabase database) : Act
     protected override StorageUnderTest CreateStorage(TimeProvider timeProvider) =>
         StorageUnderTest.Of(PostgreSqlTestOptions.Provider(database, timeProvider: timeProvider));
 }
+
+[Trait("Category", "Integration")]
+public sealed class PostgreSqlApprovalStoreTests(PostgresDatabase database) : AiOs.Persistence.TestKit.Approvals.ApprovalStoreTests, IClassFixture<PostgresDatabase>
+{
+    protected override StorageUnderTest CreateStorage(TimeProvider timeProvider) =>
+        StorageUnderTest.Of(PostgreSqlTestOptions.Provider(database, timeProvider: timeProvider));
+}

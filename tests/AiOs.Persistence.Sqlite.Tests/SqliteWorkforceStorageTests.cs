@@ -38,3 +38,10 @@ public sealed class SqliteActionLedgerTests(SqliteTestDatabase database) : Actio
     protected override StorageUnderTest CreateStorage(TimeProvider timeProvider) =>
         StorageUnderTest.Of(new SqliteStorageProvider(database.Options(), timeProvider: timeProvider));
 }
+
+[Trait("Category", "Integration")]
+public sealed class SqliteApprovalStoreTests(SqliteTestDatabase database) : AiOs.Persistence.TestKit.Approvals.ApprovalStoreTests, IClassFixture<SqliteTestDatabase>
+{
+    protected override StorageUnderTest CreateStorage(TimeProvider timeProvider) =>
+        StorageUnderTest.Of(new SqliteStorageProvider(database.Options(), timeProvider: timeProvider));
+}

@@ -1,3 +1,4 @@
+using AiOs.Persistence.Approvals;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
 using AiOs.Persistence.Spend;
@@ -34,6 +35,8 @@ public sealed class StorageUnderTest : IAsyncDisposable
 
     /// <summary>The provider's spend and budget store (every provider has one).</summary>
     public ISpendStore Spend => (ISpendStore)_provider;
+    /// <summary>The provider's approval queue and policy decision log (every provider has one).</summary>
+    public IApprovalStore Approvals => (IApprovalStore)_provider;
 
     public static StorageUnderTest Of<T>(T provider)
         where T : class, IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger =>

@@ -41,11 +41,14 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<ServerReflection>();
         services.TryAddSingleton<MethodTable>();
         services.TryAddSingleton<GrpcDispatcher>();
+        services.TryAddSingleton<AiOs.Workforce.Policies.PolicyBook>();
         services.AddSingleton<IGrpcService, HealthService>();
         services.AddSingleton<IGrpcService, ClusterService>();
         services.AddSingleton<IGrpcService, ApiKeysService>();
         services.AddSingleton<IGrpcService, EventsService>();
         services.AddSingleton<IGrpcService, SpendService>();
+        services.AddSingleton<IGrpcService, ApprovalsService>();
+        services.AddSingleton<IGrpcService, PoliciesService>();
         services.AddSingleton<IHostedService, ApiServer>();
         return services;
     }

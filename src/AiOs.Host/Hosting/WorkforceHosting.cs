@@ -17,6 +17,7 @@ internal static class WorkforceHosting
         services.AddAiOsWorkforce();
         services.AddOptions<WorkforceOptions>().Bind(configuration.GetSection(WorkforceOptions.SectionName));
         services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName));
+        services.AddOptions<ApprovalOptions>().Bind(configuration.GetSection(ApprovalOptions.SectionName));
 
         var webhook = configuration.GetSection(WebhookOptions.SectionName).Get<WebhookOptions>() ?? new WebhookOptions();
         if (webhook.Url is { } url)

@@ -42,4 +42,7 @@ public sealed record ActionEntry(
 /// <param name="Result">The other side's answer as JSON (kept when null).</param>
 /// <param name="Error">Why it failed or is unknown (replaced, null clears it).</param>
 /// <param name="Resolution">How the operator settled it (kept when null).</param>
-public sealed record ActionTransition(ActionStatus Status, bool CountAttempt = false, string? Result = null, string? Error = null, string? Resolution = null);
+/// <param name="Request">What will be sent instead of the recorded request (kept when null); only when an approval clears
+/// the action (<see cref="ActionStatus.AwaitingApproval"/> to <see cref="ActionStatus.Pending"/>), so that an operator's edit
+/// is what goes out, and nothing that may already have been sent is ever rewritten.</param>
+public sealed record ActionTransition(ActionStatus Status, bool CountAttempt = false, string? Result = null, string? Error = null, string? Resolution = null, string? Request = null);

@@ -48,6 +48,17 @@ public sealed class ActionRunner(IActionLedger ledger, IEnumerable<IConnector> c
         }
     }
 
+    /// <summary>The operator's "resend" of an action whose outcome is unknown: counted, sent again with the same key.</summary>
+    public async Task<ActionOutcome> ResendAsync(ActionEntry unknown, StorageWriter writer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(unknown);
+        var connector = _connectors.FirstOrDefault(c => c.Actions.Contains(unknown.Action, StringComparer.Ordinal))
+            ?? throw new InvalidOperationException($"No connector is configured for action '{unknown.Action}'.");
+        var sending = await Transition(unknown, new ActionTransition(ActionStatus.Sending, CountAttempt: true), writer, cancellationToken).ConfigureAwait(false);
+        var entry = await CallAsync(connector, sending, writer, cancellationToken).ConfigureAwait(false);
+        return new ActionOutcome(entry.Key, entry.Status, entry.Result, entry.Error);
+    }
+
     private async Task<ActionEntry> CallAsync(IConnector connector, ActionEntry sending, StorageWriter writer, CancellationToken cancellationToken)
     {
         var result = await connector.SendAsync(sending.Action, sending.Request, sending.Key, cancellationToken).ConfigureAwait(false);

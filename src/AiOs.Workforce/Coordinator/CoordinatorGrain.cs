@@ -1,4 +1,5 @@
 using AiOs.Persistence.Spend;
+using AiOs.Workforce.Approvals;
 using AiOs.Workforce.Budgets;
 using AiOs.Workforce.Models;
 using AiOs.Workforce.Playbooks;
@@ -32,6 +33,10 @@ public sealed class CoordinatorGrain(
     private const string ResumeReminder = "resume";
     private readonly CancellationTokenSource _cancel = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    // Approvals decided since the run last looked; the run (the checkpoint's one writer) moves their tasks back to pending.
+    private readonly HashSet<string> _decided = new(StringComparer.Ordinal);
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _driving;
 
     // Asked for while a run was going: drive once more when it ends.
@@ -135,14 +140,37 @@ public sealed class CoordinatorGrain(
         return Snapshot();
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task<GoalStatus> ApprovalDecided(string approvalId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(approvalId);
+        if (goal.State.Tasks.Any(t => t.Phase == TaskPhase.WaitingForApproval && t.ApprovalId == approvalId)
+            && goal.State.Phase is GoalPhase.Running or GoalPhase.WaitingForApproval)
+        {
+            _decided.Add(approvalId);
+            _wake.TrySetResult();
+            StartDriving();
+        }
+
+        return Task.FromResult(Snapshot());
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (goal.State.Phase is GoalPhase.Planning or GoalPhase.Running)
         {
             StartDriving();
         }
-
-        return Task.CompletedTask;
+        else if (goal.State.Phase == GoalPhase.WaitingForApproval)
+        {
+            // A wake-up lost to a crash between the decision and the call: look at the approvals themselves.
+            foreach (var waiting in goal.State.Tasks.Where(t => t.Phase == TaskPhase.WaitingForApproval && t.ApprovalId is not null).ToList())
+            {
+                if (await GrainFactory.GetGrain<IApprovalGrain>(waiting.ApprovalId!).Get() is { IsDecided: true })
+                {
+                    await ApprovalDecided(waiting.ApprovalId!);
+                }
+            }
+        }
     }
 
     private void StartDriving()
@@ -188,6 +216,12 @@ public sealed class CoordinatorGrain(
                     StartDriving();
                 }
             }
+        }
+
+        // Decided while the run was finishing: run again for them.
+        if (_decided.Count > 0 && goal.State.Phase is GoalPhase.Running or GoalPhase.WaitingForApproval)
+        {
+            StartDriving();
         }
     }
 
@@ -250,6 +284,7 @@ public sealed class CoordinatorGrain(
         while (true)
         {
             _cancel.Token.ThrowIfCancellationRequested();
+            await ResumeDecidedAsync();
             var hold = Hold();
             foreach (var ready in goal.State.Tasks.Where(t => hold is null && t.Phase is TaskPhase.Pending or TaskPhase.Running && !running.ContainsValue(t) && DependenciesDone(t)).ToList())
             {
@@ -263,14 +298,27 @@ public sealed class CoordinatorGrain(
                 break;
             }
 
-            var finished = await Task.WhenAny(running.Keys).WaitAsync(_cancel.Token);
+            var wake = _wake.Task;
+            var first = await Task.WhenAny(Task.WhenAny(running.Keys), wake).WaitAsync(_cancel.Token);
+            if (first == wake)
+            {
+                _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                continue;
+            }
+
+            var finished = await Task.WhenAny(running.Keys);
             var record = running[finished];
             running.Remove(finished);
             var outcome = await finished;
             _cancel.Token.ThrowIfCancellationRequested();
             record.Attempts += outcome.Attempts;
-            record.LastError = outcome.Error;
-            if (outcome.Result is { Refused: false } result)
+            record.LastError = outcome.Error ?? outcome.Result?.Refusal;
+            if (outcome.Result is { AwaitingApproval: { } approvalId })
+            {
+                (record.Phase, record.ApprovalId) = (TaskPhase.WaitingForApproval, approvalId);
+                await CheckpointAsync($"task {record.Task.Id} waits for approval {approvalId}");
+            }
+            else if (outcome.Result is { Refused: false } result)
             {
                 (record.Phase, record.Output, record.Tier) = (TaskPhase.Done, result.Output, result.Tier);
                 await CheckpointAsync($"task {record.Task.Id} done on the {result.Tier} tier after {outcome.Attempts} attempt(s)");
@@ -297,11 +345,34 @@ public sealed class CoordinatorGrain(
         {
             await FinishAsync(GoalPhase.Done, "all tasks done");
         }
-        else
+        else if (goal.State.Tasks.Any(t => t.Phase == TaskPhase.Escalated))
         {
             var stuck = goal.State.Tasks.Where(t => t.Phase == TaskPhase.Escalated).Select(t => $"{t.Task.Id}: {t.LastError ?? "refused"}");
             await EscalateAsync($"tasks need the operator: {string.Join("; ", stuck)}");
         }
+        else
+        {
+            var waiting = goal.State.Tasks.Where(t => t.Phase == TaskPhase.WaitingForApproval).Select(t => $"{t.ApprovalId} (task {t.Task.Id})");
+            await EscalateAsync($"waiting for approval: {string.Join(", ", waiting)}");
+        }
+    }
+
+    private async Task ResumeDecidedAsync()
+    {
+        var resumed = goal.State.Tasks.Where(t => t.Phase == TaskPhase.WaitingForApproval && t.ApprovalId is { } id && _decided.Contains(id)).ToList();
+        _decided.Clear();
+        if (resumed.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var task in resumed)
+        {
+            task.Phase = TaskPhase.Pending;
+        }
+
+        (goal.State.Phase, goal.State.Escalation) = (GoalPhase.Running, null);
+        await CheckpointAsync($"approval decided: {string.Join(", ", resumed.Select(t => $"{t.ApprovalId} (task {t.Task.Id})"))}; resuming");
     }
 
     private bool DependenciesDone(TaskRecord record) =>
@@ -424,7 +495,8 @@ public sealed class CoordinatorGrain(
         goal.State.Tasks.Count,
         goal.State.Escalation,
         [.. goal.State.History],
-        goal.State.Tasks.ToDictionary(t => t.Task.Id, t => t.Output));
+        goal.State.Tasks.ToDictionary(t => t.Task.Id, t => t.Output),
+        [.. goal.State.Tasks.Where(t => t.Phase == TaskPhase.WaitingForApproval && t.ApprovalId is not null).Select(t => t.ApprovalId!)]);
 
     private sealed record TaskOutcome(RoleResult? Result, int Attempts, string? Error, (string By, string Reason)? Hold = null);
 }

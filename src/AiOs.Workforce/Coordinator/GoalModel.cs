@@ -32,6 +32,9 @@ public enum TaskPhase
     Running,
     Done,
     Escalated,
+
+    /// <summary>An action of the task waits for the operator's decision (<see cref="TaskRecord.ApprovalId"/>).</summary>
+    WaitingForApproval,
 }
 
 /// <summary>A task of the goal's plan and what became of it.</summary>
@@ -48,6 +51,9 @@ public sealed class TaskRecord
     public ModelTier? Tier { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>The approval the task waits for (or last waited for).</summary>
+    public string? ApprovalId { get; set; }
 }
 
 /// <summary>The coordinator's checkpoint, written after every step transition.</summary>
@@ -73,5 +79,14 @@ public sealed class GoalState
     public List<string> History { get; set; } = [];
 }
 
-/// <summary>A goal's status for the operator: phase, progress (tasks done / total), escalation and history.</summary>
-public sealed record GoalStatus(string GoalId, GoalPhase Phase, int TasksDone, int TasksTotal, string? Escalation, IReadOnlyList<string> History, IReadOnlyDictionary<string, string?> Outputs);
+/// <summary>A goal's status for the operator: phase, progress (tasks done / total), escalation and history, and the
+/// approvals its tasks wait for.</summary>
+public sealed record GoalStatus(
+    string GoalId,
+    GoalPhase Phase,
+    int TasksDone,
+    int TasksTotal,
+    string? Escalation,
+    IReadOnlyList<string> History,
+    IReadOnlyDictionary<string, string?> Outputs,
+    IReadOnlyList<string>? WaitingApprovals = null);

@@ -20,4 +20,7 @@ public interface ICoordinatorGrain : IGrainWithStringKey
     /// <summary>Resumes a paused goal from its checkpoint (completed tasks are not run again). A goal paused at its
     /// deadline then runs on past it. Anything but a paused goal is left as it is.</summary>
     Task<GoalStatus> Resume();
+    /// <summary>An approval a task waits for was decided (by the operator or its default action): the task runs again at
+    /// once and finds the decision. Unknown or already handled ids change nothing.</summary>
+    Task<GoalStatus> ApprovalDecided(string approvalId);
 }

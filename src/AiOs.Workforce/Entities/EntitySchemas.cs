@@ -1,7 +1,7 @@
 namespace AiOs.Workforce.Entities;
 
 /// <summary>A customer of the operator's business.</summary>
-public sealed record Customer(string Name, string? Email = null, string? Company = null, string? Notes = null);
+public sealed record Customer(string Name, string? Email = null, string? Company = null, string? Notes = null, string? Tier = null);
 
 /// <summary>A piece of work for a customer.</summary>
 public sealed record Project(string CustomerId, string Name, string Status = "active", DateOnly? DueOn = null);

@@ -29,7 +29,9 @@ public sealed record RoleTask(
 /// <param name="Tier">The tier that produced it.</param>
 /// <param name="Refusal">Why the task was refused as outside the role's contract; null when it was done.</param>
 /// <param name="ModelHistory">What happened on each tier tried.</param>
-public sealed record RoleResult(string Output, double Confidence, ModelTier Tier, string? Refusal = null, IReadOnlyList<string>? ModelHistory = null)
+/// <param name="AwaitingApproval">The approval an action of the task waits for; the task is not done, and runs again
+/// when the approval is decided. Never part of a completed result.</param>
+public sealed record RoleResult(string Output, double Confidence, ModelTier Tier, string? Refusal = null, IReadOnlyList<string>? ModelHistory = null, string? AwaitingApproval = null)
 {
     public bool Refused => Refusal is not null;
 }

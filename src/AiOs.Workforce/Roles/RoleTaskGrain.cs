@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AiOs.Persistence;
+using AiOs.Persistence.Approvals;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
 using AiOs.Persistence.Spend;
@@ -8,6 +9,7 @@ using AiOs.Runtime;
 using AiOs.Workforce.Actions;
 using AiOs.Workforce.Entities;
 using AiOs.Workforce.Models;
+using AiOs.Workforce.Policies;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -17,10 +19,14 @@ namespace AiOs.Workforce.Roles;
 /// names, the customer's recent events, the role's notes), calls the model (tools, tiering), takes the task's external
 /// actions through the ledger, and records the result as the task's one completion event.</summary>
 [GrainType("role-task")]
-public sealed class RoleTaskGrain(
+public sealed partial class RoleTaskGrain(
+    [PersistentState("draft")] IPersistentState<RoleTaskDraft> draft,
     RoleDirectory roles,
     ModelCatalog models,
     ActionRunner actions,
+    IActionLedger ledger,
+    IApprovalStore approvals,
+    PolicyBook policies,
     IEventLog events,
     SiloRuntime runtime,
     TimeProvider time,
@@ -51,7 +57,9 @@ public sealed class RoleTaskGrain(
         var result = refusal is not null
             ? new RoleResult("", 0, contract?.Tier ?? ModelTier.Small, refusal)
             : await WorkAsync(contract!, task);
-        return await CompleteAsync(task, result);
+
+        // Waiting for an approval is not done: the task runs again once the approval is decided.
+        return result.AwaitingApproval is not null ? result : await CompleteAsync(task, result);
     }
 
     private static string? Refusal(RoleContract contract, RoleTask task)
@@ -74,70 +82,75 @@ public sealed class RoleTaskGrain(
 
     private async Task<RoleResult> WorkAsync(RoleContract contract, RoleTask task)
     {
-        RoleResult result;
-        if (contract.TaskKind == "none")
+        // The model's answer is kept until the task completes, so that a task that waited for an approval (or was retried
+        // after an action failed) acts on the very text the operator saw, without asking the model again.
+        var result = draft.State.Result ?? await DraftAsync(contract, task);
+        if (result.Refused)
         {
-            result = new RoleResult(task.Instructions, 1, contract.Tier);
-        }
-        else
-        {
-            var (prompt, scope) = await ContextAsync(task);
-            var estimatedTokens = prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
-            if (estimatedTokens > contract.BudgetTokens)
-            {
-                return new RoleResult("", 0, contract.Tier, $"the task needs about {estimatedTokens} input tokens; role '{contract.Name}' may use {contract.BudgetTokens}");
-            }
-
-            if (task.Deadline is { } deadline && time.GetUtcNow() > deadline)
-            {
-                throw new GoalDeadlinePassedException($"task {task.TaskId} of goal {task.GoalId} was not started: the goal's deadline {deadline:u} has passed");
-            }
-
-            var tools = WorkforceTools.For(GrainFactory, contract.Tools ?? []);
-            var subject = new SpendSubject(task.GoalId, task.TaskId, task.Role, task.CustomerId);
-            var outcome = await TieredCompletion.RunAsync(models, task.Tier ?? contract.Tier, contract.ConfidenceThreshold,
-                (client, ct) =>
-                {
-                    var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json }.With(ModelCallContext.TaskKind, contract.TaskKind).For(subject);
-                    if (scope is not null)
-                    {
-                        chatOptions.With(ModelCallContext.CacheScope, scope);
-                    }
-
-                    List<ChatMessage> messages =
-                    [
-                        new(ChatRole.System, $"You are the {contract.Name} of a one-person company. You accept {contract.Accepts} and return {contract.Returns}. " +
-                            "Answer with JSON: {\"output\": string, \"confidence\": number between 0 and 1}."),
-                        new(ChatRole.User, prompt),
-                    ];
-                    return ToolCallingLoop.RunAsync(client, messages, chatOptions, tools, options.Value.MaxToolRounds, ct);
-                },
-                Judge,
-                CancellationToken.None,
-                contract.SmallTierOnBudget);
-            if (!outcome.Succeeded)
-            {
-                throw new RoleTaskFailedException($"task {task.TaskId} of goal {task.GoalId}: no usable answer ({string.Join("; ", outcome.History)})");
-            }
-
-            result = new RoleResult(outcome.Value!, outcome.Confidence, outcome.Tier, ModelHistory: outcome.History);
+            return result;
         }
 
-        var step = 0;
-        foreach (var action in task.Actions ?? [])
+        if (draft.State.Result is null && (task.Actions ?? []).Count > 0)
         {
-            var request = new JsonObject { ["goal"] = task.GoalId, ["task"] = task.TaskId, ["customer"] = task.CustomerId, ["text"] = result.Output }.ToJsonString();
-            var intent = new ActionIntent(ActionKey.For(task.GoalId, task.TaskId, step, action), task.GoalId, task.TaskId, step, action, "default", request);
-            var outcome = await actions.RunAsync(intent, contract.Autonomy == AutonomyLevel.ActWithApproval, _writer, CancellationToken.None);
-            if (!outcome.Done)
-            {
-                throw new RoleTaskFailedException($"action {action} of task {task.TaskId} is {outcome.Status}: {outcome.Error ?? "waiting for the operator"}");
-            }
+            draft.State.Result = result;
+            await draft.WriteStateAsync();
+        }
 
-            step++;
+        for (var step = 0; step < (task.Actions ?? []).Count; step++)
+        {
+            if (await ActAsync(contract, task, result, step, task.Actions![step]) is { } stop)
+            {
+                return stop;
+            }
         }
 
         return result;
+    }
+
+    private async Task<RoleResult> DraftAsync(RoleContract contract, RoleTask task)
+    {
+        if (contract.TaskKind == "none")
+        {
+            return new RoleResult(task.Instructions, 1, contract.Tier);
+        }
+
+        var (prompt, scope) = await ContextAsync(task);
+        var estimatedTokens = prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        if (estimatedTokens > contract.BudgetTokens)
+        {
+            return new RoleResult("", 0, contract.Tier, $"the task needs about {estimatedTokens} input tokens; role '{contract.Name}' may use {contract.BudgetTokens}");
+        }
+
+        if (task.Deadline is { } deadline && time.GetUtcNow() > deadline)
+        {
+            throw new GoalDeadlinePassedException($"task {task.TaskId} of goal {task.GoalId} was not started: the goal's deadline {deadline:u} has passed");
+        }
+
+        var tools = WorkforceTools.For(GrainFactory, contract.Tools ?? []);
+        var subject = new SpendSubject(task.GoalId, task.TaskId, task.Role, task.CustomerId);
+        var outcome = await TieredCompletion.RunAsync(models, task.Tier ?? contract.Tier, contract.ConfidenceThreshold,
+            (client, ct) =>
+            {
+                var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json }.With(ModelCallContext.TaskKind, contract.TaskKind).For(subject);
+                if (scope is not null)
+                {
+                    chatOptions.With(ModelCallContext.CacheScope, scope);
+                }
+
+                List<ChatMessage> messages =
+                [
+                    new(ChatRole.System, $"You are the {contract.Name} of a one-person company. You accept {contract.Accepts} and return {contract.Returns}. " +
+                        "Answer with JSON: {\"output\": string, \"confidence\": number between 0 and 1}."),
+                    new(ChatRole.User, prompt),
+                ];
+                return ToolCallingLoop.RunAsync(client, messages, chatOptions, tools, options.Value.MaxToolRounds, ct);
+            },
+            Judge,
+            CancellationToken.None,
+            contract.SmallTierOnBudget);
+        return outcome.Succeeded
+            ? new RoleResult(outcome.Value!, outcome.Confidence, outcome.Tier, ModelHistory: outcome.History)
+            : throw new RoleTaskFailedException($"task {task.TaskId} of goal {task.GoalId}: no usable answer ({string.Join("; ", outcome.History)})");
     }
 
     private async Task<(string Prompt, string? CacheScope)> ContextAsync(RoleTask task)
@@ -199,6 +212,11 @@ public sealed class RoleTaskGrain(
         {
             // Another activation completed it first (a moved partition): its result is the task's result.
             await OnActivateAsync(CancellationToken.None);
+        }
+
+        if (draft.State.Result is not null)
+        {
+            await draft.ClearStateAsync();
         }
 
         return _result!;

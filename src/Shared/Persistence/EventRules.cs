@@ -70,6 +70,16 @@ internal static class EventRules
         {
             RequireJson(result, "result", $"Action '{current.Key}'");
         }
+
+        if (transition.Request is { } request)
+        {
+            if (current.Status != ActionStatus.AwaitingApproval)
+            {
+                throw new InvalidOperationException($"Action '{current.Key}': its request can change only while it awaits approval, not when {current.Status}.");
+            }
+
+            RequireJson(request, "request", $"Action '{current.Key}'");
+        }
     }
 
     public static void RequireName(string? value, string what, string where, bool kindCharacters)

@@ -190,10 +190,10 @@ public sealed class CallTests : IAsyncLifetime
     [Fact]
     public async Task MethodWithoutBackingYet_IsUnimplemented_SayingWhy()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _operator.ListApprovalsAsync(new ListApprovalsRequest()));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _operator.ListGoalsAsync(new ListGoalsRequest()));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Contains("aios.v1.Approvals.ListApprovals", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("aios.v1.Goals.ListGoals", error.Detail, StringComparison.Ordinal);
         Assert.Contains("workforce", error.Detail, StringComparison.Ordinal);
     }
 

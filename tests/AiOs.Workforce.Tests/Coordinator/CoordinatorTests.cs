@@ -2,6 +2,7 @@ using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
 using AiOs.Testing;
 using AiOs.Workforce.Actions;
+using AiOs.Workforce.Approvals;
 using AiOs.Workforce.Coordinator;
 using AiOs.Workforce.Entities;
 using AiOs.Workforce.Models;
@@ -23,7 +24,7 @@ public abstract class CoordinatorTests(ITestStorage storage, ITestOutputHelper o
     private readonly RecordingConnector _connector = new();
 
     [Fact]
-    public async Task OfflineProvider_NoKeyConfigured_RunsTheOnboardingGoalToDone_WithItsEmailSentOnce()
+    public async Task OfflineProvider_NoKeyConfigured_RunsTheOnboardingGoalToDone_WithItsEmailApprovedAndSentOnce()
     {
         var database = Storage.NewDatabase();
         var silo = await StartAsync(database);
@@ -32,6 +33,10 @@ public abstract class CoordinatorTests(ITestStorage storage, ITestOutputHelper o
         var goalId = NewId("goal");
 
         await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Submit(new GoalRequest("Onboard our new customer", customerId));
+
+        // The default policy sends emails to customers to the operator first.
+        var waiting = await WaitForAsync(silo, goalId, GoalPhase.WaitingForApproval);
+        await silo.GrainFactory.GetGrain<IApprovalGrain>(Assert.Single(waiting.WaitingApprovals!)).Decide(new ApprovalDecision(ApprovalChoice.Approve, "operator"));
         var status = await WaitForAsync(silo, goalId, GoalPhase.Done);
 
         Assert.Equal((4, 4), (status.TasksDone, status.TasksTotal));

@@ -11,6 +11,11 @@ public abstract class WorkforceTestBase(ITestStorage storage, ITestOutputHelper 
 
     protected ITestStorage Storage { get; } = storage;
 
+    protected ITestOutputHelper Output { get; } = output;
+
+    /// <summary>Stops <paramref name="silo"/> (started by the test itself) with the others at the end.</summary>
+    protected void Track(TestSilo silo) => _silos.Add(silo);
+
     /// <summary>Starts a silo on <paramref name="database"/> with the workforce's grains and services.</summary>
     protected async Task<TestSilo> StartSiloAsync(string database, Action<IServiceCollection>? services = null)
     {
@@ -21,7 +26,7 @@ public abstract class WorkforceTestBase(ITestStorage storage, ITestOutputHelper 
                 Storage.AddStorage(s, database);
                 services?.Invoke(s);
             },
-            output: output);
+            output: Output);
         _silos.Add(silo);
         return silo;
     }

@@ -1,0 +1,8 @@
+namespace AiOs.Workforce.Roles;
+
+/// <summary>A role task's checkpoint between the model's answer and the task's completion (while its actions run or wait
+/// for approval).</summary>
+public sealed class RoleTaskDraft
+{
+    public RoleResult? Result { get; set; }
+}
