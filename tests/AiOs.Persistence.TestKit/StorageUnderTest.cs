@@ -31,6 +31,9 @@ public sealed class StorageUnderTest : IAsyncDisposable
     /// <summary>The provider's API key store (every provider has one).</summary>
     public IApiKeyStore ApiKeys => (IApiKeyStore)_provider;
 
+    /// <summary>The provider's schedule store (every provider has one).</summary>
+    public Schedules.IScheduleStore Schedules => (Schedules.IScheduleStore)_provider;
+
     public static StorageUnderTest Of<T>(T provider)
         where T : class, IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger =>
         new(provider, provider, provider, provider, provider, provider);
