@@ -36,7 +36,7 @@ public static class ApiContract
         "Goals" or "Tasks" or "Approvals" or "AgentRoles" or "Entities" =>
             "it is not wired into the API yet (it comes with the workforce: coordinator, agent roles, entities, approvals)",
         "Memory" => "it arrives with the memory issue",
-        "Schedules" or "Policies" or "Spend" => "it arrives with the control issue (schedules, policies, budgets)",
+        "Policies" or "Spend" => "it arrives with the control issue (policies, budgets)",
         _ => "its backing has not landed yet",
     };
 }
