@@ -13,6 +13,11 @@ namespace AiOs.Host.Hosting;
 /// calendar apps cannot send a key).</summary>
 public static class ConnectorEndpoints
 {
+    private static readonly System.Text.Json.JsonSerializerOptions HealthJson = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
     public static WebApplication MapAiOsConnectors(this WebApplication app)
     {
         app.MapGet("/connectors", async (HttpContext http, ApiKeyAuthenticator keys, IEnumerable<IConnectorHealth> connectors) =>
@@ -24,7 +29,7 @@ public static class ConnectorEndpoints
                 return Results.Json(new { error = "an API key is required: Authorization: Bearer <key>" }, statusCode: StatusCodes.Status401Unauthorized);
             }
 
-            return Results.Json(new { connectors = connectors.Select(c => c.Health()).ToList() });
+            return Results.Json(new { connectors = connectors.Select(c => c.Health()).ToList() }, HealthJson);
         });
 
         if (app.Services.GetService<CalendarFeed>() is not null)

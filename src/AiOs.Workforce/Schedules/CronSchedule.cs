@@ -41,20 +41,27 @@ public sealed class CronSchedule
 
     /// <summary>The time zone of <paramref name="timeZoneId"/>, UTC when empty.</summary>
     /// <exception cref="ArgumentException">No such time zone.</exception>
-    public static TimeZoneInfo ParseTimeZone(string? timeZoneId)
+    public static TimeZoneInfo ParseTimeZone(string? timeZoneId) =>
+        TimeZoneProblem(timeZoneId) is { } problem ? throw new ArgumentException(problem, nameof(timeZoneId))
+        : string.IsNullOrWhiteSpace(timeZoneId) ? TimeZoneInfo.Utc
+        : TimeZoneInfo.FindSystemTimeZoneById(timeZoneId.Trim());
+
+    /// <summary>Why <paramref name="timeZoneId"/> is not a known time zone, or null (empty means UTC).</summary>
+    public static string? TimeZoneProblem(string? timeZoneId)
     {
         if (string.IsNullOrWhiteSpace(timeZoneId))
         {
-            return TimeZoneInfo.Utc;
+            return null;
         }
 
         try
         {
-            return TimeZoneInfo.FindSystemTimeZoneById(timeZoneId.Trim());
+            TimeZoneInfo.FindSystemTimeZoneById(timeZoneId.Trim());
+            return null;
         }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw new ArgumentException($"time zone '{timeZoneId}' is not known; use an IANA id such as 'Europe/Berlin' or 'America/New_York'", nameof(timeZoneId), ex);
+            return $"time zone '{timeZoneId}' is not known; use an IANA id such as 'Europe/Berlin' or 'America/New_York'";
         }
     }
 

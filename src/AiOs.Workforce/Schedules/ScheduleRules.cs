@@ -40,23 +40,7 @@ public static class ScheduleRules
             return "give either cron (a recurring schedule) or run_at (a one-off), not both or neither";
         }
 
-        try
-        {
-            if (hasCron)
-            {
-                CronSchedule.Parse(spec.Cron!, spec.TimeZone);
-            }
-            else
-            {
-                CronSchedule.ParseTimeZone(spec.TimeZone);
-            }
-        }
-        catch (ArgumentException ex)
-        {
-            return ex.Message;
-        }
-
-        return null;
+        return (hasCron ? CronSchedule.Check(spec.Cron) : null) ?? CronSchedule.TimeZoneProblem(spec.TimeZone);
     }
 
     /// <summary>The first run time of <paramref name="spec"/> strictly after <paramref name="after"/> (for a one-off: its
