@@ -18,6 +18,8 @@ root=$(pwd)
 source "$root/scripts/lib/postgres.sh"
 # shellcheck source=scripts/lib/node.sh
 source "$root/scripts/lib/node.sh"
+# shellcheck source=scripts/lib/smtp.sh
+source "$root/scripts/lib/smtp.sh"
 
 runner_filters=()
 only_projects=()
@@ -56,6 +58,9 @@ if [ -z "${AIOS_TEST_POSTGRES:-}" ]; then
 else
   echo "test.sh: using the PostgreSQL server in AIOS_TEST_POSTGRES"
 fi
+
+# A real SMTP server for the connector tests (Debian's python3-aiosmtpd; the tests start their own instances).
+aios_smtp_ensure
 
 # Real gRPC clients written by others, for the interop tests (from the npm registry, as locked).
 aios_npm_install "$root/tests/AiOs.Api.Interop.Tests/node"

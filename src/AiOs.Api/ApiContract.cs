@@ -36,7 +36,6 @@ public static class ApiContract
         "Goals" or "Tasks" or "Approvals" or "AgentRoles" or "Entities" =>
             "it is not wired into the API yet (it comes with the workforce: coordinator, agent roles, entities, approvals)",
         "Memory" => "it arrives with the memory issue",
-        "Schedules" or "Policies" => "it arrives with the control issue (schedules, policies)",
         _ => "its backing has not landed yet",
     };
 }

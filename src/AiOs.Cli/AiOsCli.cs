@@ -25,6 +25,7 @@ public static class AiOsCli
         root.Subcommands.Add(SpendCommands.Spend(runner));
         root.Subcommands.Add(SpendCommands.Budgets(runner));
         root.Subcommands.Add(PolicyCommands.Create(runner));
+        root.Subcommands.Add(SchedulesCommands.Create(runner));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -37,6 +37,8 @@ public sealed class StorageUnderTest : IAsyncDisposable
     public ISpendStore Spend => (ISpendStore)_provider;
     /// <summary>The provider's approval queue and policy decision log (every provider has one).</summary>
     public IApprovalStore Approvals => (IApprovalStore)_provider;
+    /// <summary>The provider's schedule store (every provider has one).</summary>
+    public Schedules.IScheduleStore Schedules => (Schedules.IScheduleStore)_provider;
 
     public static StorageUnderTest Of<T>(T provider)
         where T : class, IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger =>

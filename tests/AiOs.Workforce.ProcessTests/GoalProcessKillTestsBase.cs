@@ -116,7 +116,7 @@ public abstract class GoalProcessKillTestsBase(ITestOutputHelper output) : IDisp
             ["AiOs__Connectors__Webhook__Url"] = _webhook.Url,
 
             // Longer than the test: the held call must still be open when the process is killed.
-            ["AiOs__Connectors__Webhook__Timeout"] = "00:05:00",
+            ["AiOs__Connectors__Webhook__Resilience__AttemptTimeout"] = "00:05:00",
         };
         return ServiceProcess.Start(Path.Combine(AppContext.BaseDirectory, "AiOs.Workforce.TestHost.dll"), environment, output, name);
     }

@@ -49,6 +49,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<IGrpcService, SpendService>();
         services.AddSingleton<IGrpcService, ApprovalsService>();
         services.AddSingleton<IGrpcService, PoliciesService>();
+        services.AddSingleton<IGrpcService, SchedulesService>();
         services.AddSingleton<IHostedService, ApiServer>();
         return services;
     }

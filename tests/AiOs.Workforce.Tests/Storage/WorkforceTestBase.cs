@@ -16,19 +16,22 @@ public abstract class WorkforceTestBase(ITestStorage storage, ITestOutputHelper 
     /// <summary>Stops <paramref name="silo"/> (started by the test itself) with the others at the end.</summary>
     protected void Track(TestSilo silo) => _silos.Add(silo);
 
-    /// <summary>Starts a silo on <paramref name="database"/> with the workforce's grains and services.</summary>
-    protected async Task<TestSilo> StartSiloAsync(string database, Action<IServiceCollection>? services = null)
+    /// <summary>Starts a silo on <paramref name="database"/> with the workforce's grains and services, on
+    /// <paramref name="time"/> when given.</summary>
+    protected async Task<TestSilo> StartSiloAsync(string database, Action<IServiceCollection>? services = null, TimeProvider? time = null, Action<AiOs.Runtime.Hosting.SiloBuilder>? silo = null)
     {
-        var silo = await TestSilo.StartAsync(
+        var started = await TestSilo.StartAsync(
             typeof(CustomerGrain).Assembly,
+            silo: silo,
+            time: time,
             services: s =>
             {
                 Storage.AddStorage(s, database);
                 services?.Invoke(s);
             },
             output: Output);
-        _silos.Add(silo);
-        return silo;
+        _silos.Add(started);
+        return started;
     }
 
     protected async Task StopSiloAsync(TestSilo silo)

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using AiOs.Api.Tests.Infrastructure;
+using AiOs.Cli;
+using Microsoft.Extensions.DependencyInjection;
+using ScheduleGrain = AiOs.Workforce.Schedules.ScheduleGrain;
+
+namespace AiOs.Api.Tests.Schedules;
+
+/// <summary><c>aios schedules</c> run in-process against a real silo, as an operator would use it.</summary>
+[Trait("Category", "Integration")]
+public sealed class SchedulesCliTests : IAsyncLifetime
+{
+    private ApiHost _host = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _host = await ApiHost.StartAsync(services: s => s.AddAiOsWorkforce(), silo: s => s.AddGrains(typeof(ScheduleGrain).Assembly));
+
+    public async ValueTask DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task CreateListPauseResumeDelete_AsAnOperatorWould()
+    {
+        var created = await RunAsync("schedules", "create", "Write this week's post", "--cron", "0 0 9 ? * MON", "--tz", "Europe/Berlin", "-o", "json");
+        Assert.Equal(ExitCodes.Ok, created.ExitCode);
+        var id = JsonDocument.Parse(created.Output).RootElement.GetProperty("scheduleId").GetString()!;
+        var followUp = await RunAsync("schedules", "create", "Follow up with Acme", "--in", "3d");
+        Assert.Equal(ExitCodes.Ok, followUp.ExitCode);
+        Assert.Contains("once at", followUp.Output, StringComparison.Ordinal);
+
+        var listed = await RunAsync("schedules", "list");
+        Assert.Contains(id, listed.Output, StringComparison.Ordinal);
+        Assert.Contains("0 0 9 ? * MON Europe/Berlin", listed.Output, StringComparison.Ordinal);
+        Assert.Contains("Paused", (await RunAsync("schedules", "pause", id)).Output, StringComparison.Ordinal);
+        Assert.Contains("Active", (await RunAsync("schedules", "resume", id)).Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, (await RunAsync("schedules", "delete", id)).ExitCode);
+        Assert.Equal(ExitCodes.NotFound, (await RunAsync("schedules", "get", id)).ExitCode);
+    }
+
+    [Fact]
+    public async Task InvalidCron_IsOneLineNamingTheField_AndNothingIsCreated()
+    {
+        var run = await RunAsync("schedules", "create", "x", "--cron", "0 0 25 ? * MON");
+
+        Assert.NotEqual(ExitCodes.Ok, run.ExitCode);
+        var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("the hours field '25'", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("sch-", (await RunAsync("schedules", "list")).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoTiming_OrTwoTimings_IsAUsageError()
+    {
+        Assert.Equal(ExitCodes.Usage, (await RunAsync("schedules", "create", "x")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, (await RunAsync("schedules", "create", "x", "--cron", "0 0 9 ? * MON", "--in", "3d")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, (await RunAsync("schedules", "create", "x", "--in", "soon")).ExitCode);
+    }
+
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = _host.Endpoint.ToString(), ["AIOS_API_KEY"] = _host.InitialOperatorKey };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await AiOsCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}
