@@ -1,5 +1,6 @@
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
+using AiOs.Persistence.Memory;
 
 namespace AiOs.Persistence.TestKit;
 
@@ -30,6 +31,9 @@ public sealed class StorageUnderTest : IAsyncDisposable
 
     /// <summary>The provider's API key store (every provider has one).</summary>
     public IApiKeyStore ApiKeys => (IApiKeyStore)_provider;
+
+    /// <summary>The provider's memory store (every provider has one).</summary>
+    public IMemoryStore Memory => (IMemoryStore)_provider;
 
     public static StorageUnderTest Of<T>(T provider)
         where T : class, IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger =>
