@@ -1,6 +1,7 @@
 using AiOs.Persistence;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
+using AiOs.Persistence.Memory;
 using AiOs.Persistence.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,7 @@ public static class PostgreSqlStorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="PostgreSqlStorageProvider"/> as the silo's <see cref="IStorageProvider"/>,
     /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IMembershipTable"/>,
-    /// <see cref="IPartitionLeaseTable"/>, <see cref="IEventLog"/>, <see cref="IActionLedger"/> and <see cref="IApiKeyStore"/>
+    /// <see cref="IPartitionLeaseTable"/>, <see cref="IEventLog"/>, <see cref="IActionLedger"/>, <see cref="IApiKeyStore"/> and <see cref="IMemoryStore"/>
     /// (one instance, one data source, for all of them),
     /// with its options validated at start. Bind the options from configuration section
     /// <see cref="PostgreSqlStorageOptions.SectionName"/> and/or set them in <paramref name="configure"/>.</summary>
@@ -40,6 +41,7 @@ public static class PostgreSqlStorageServiceCollectionExtensions
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IActionLedger>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<IMemoryStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using AiOs.Persistence;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
+using AiOs.Persistence.Memory;
 using AiOs.Persistence.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SqliteStorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="SqliteStorageProvider"/> as the silo's <see cref="IStorageProvider"/>,
-    /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IEventLog"/>, <see cref="IActionLedger"/> and <see cref="IApiKeyStore"/> (one instance for all six), with its options
+    /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IEventLog"/>, <see cref="IActionLedger"/>, <see cref="IApiKeyStore"/> and <see cref="IMemoryStore"/> (one instance for all seven), with its options
     /// validated at start. Bind the options from configuration section <see cref="SqliteStorageOptions.SectionName"/>
     /// and/or set them in <paramref name="configure"/>.</summary>
     public static IServiceCollection AddAiOsSqliteStorage(this IServiceCollection services, Action<SqliteStorageOptions>? configure = null)
@@ -36,6 +37,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IActionLedger>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
+        services.AddSingleton<IMemoryStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         return services;
     }
 }
