@@ -22,6 +22,7 @@ public static class AiOsCli
         root.Subcommands.Add(KeysCommands.Create(runner));
         root.Subcommands.Add(GoalsCommands.Create(runner));
         root.Subcommands.Add(ApprovalsCommands.Create(runner));
+        root.Subcommands.Add(MemoryCommands.Create(runner));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -100,6 +100,22 @@ public sealed partial class AiOsClient
     public IAsyncEnumerable<Event> WatchEvents(WatchEventsRequest request, CallOptions options = default) =>
         Stream<WatchEventsRequest, Event>(M.WatchEvents, request, options);
 
+    /// <summary>aios.v1.Memory/SearchMemory.</summary>
+    public Task<SearchMemoryResponse> SearchMemoryAsync(SearchMemoryRequest request, CallOptions options = default) =>
+        Unary<SearchMemoryRequest, SearchMemoryResponse>(M.SearchMemory, request, options);
+
+    /// <summary>aios.v1.Memory/AddMemory (idempotent by request_id).</summary>
+    public Task<MemoryItem> AddMemoryAsync(AddMemoryRequest request, CallOptions options = default) =>
+        Unary<AddMemoryRequest, MemoryItem>(M.AddMemory, request, options);
+
+    /// <summary>aios.v1.Memory/ForgetMemory.</summary>
+    public Task<ForgetReport> ForgetMemoryAsync(ForgetMemoryRequest request, CallOptions options = default) =>
+        Unary<ForgetMemoryRequest, ForgetReport>(M.ForgetMemory, request, options);
+
+    /// <summary>aios.v1.Memory/ExportMemory: the snapshot's records, in order.</summary>
+    public IAsyncEnumerable<ExportRecord> ExportMemory(ExportMemoryRequest request, CallOptions options = default) =>
+        Stream<ExportMemoryRequest, ExportRecord>(M.ExportMemory, request, options);
+
     // Looked up once: a method missing from the contract fails at first use of the client, not mid-call.
     private sealed class Methods
     {
@@ -126,5 +142,9 @@ public sealed partial class AiOsClient
         public readonly Google.Protobuf.Reflection.MethodDescriptor ListCustomers = Method(EntitiesReflection.Descriptor, "ListCustomers");
         public readonly Google.Protobuf.Reflection.MethodDescriptor QueryEvents = Method(EventsReflection.Descriptor, "QueryEvents");
         public readonly Google.Protobuf.Reflection.MethodDescriptor WatchEvents = Method(EventsReflection.Descriptor, "WatchEvents");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor SearchMemory = Method(MemoryReflection.Descriptor, "SearchMemory");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor AddMemory = Method(MemoryReflection.Descriptor, "AddMemory");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ForgetMemory = Method(MemoryReflection.Descriptor, "ForgetMemory");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ExportMemory = Method(MemoryReflection.Descriptor, "ExportMemory");
     }
 }

@@ -45,6 +45,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<IGrpcService, ClusterService>();
         services.AddSingleton<IGrpcService, ApiKeysService>();
         services.AddSingleton<IGrpcService, EventsService>();
+        services.AddSingleton<IGrpcService, MemoryGrpcService>();
         services.AddSingleton<IHostedService, ApiServer>();
         return services;
     }

@@ -34,13 +34,14 @@ public sealed class ApiHost : IAsyncDisposable
         Action<ApiServerOptions>? api = null,
         Action<IServiceCollection>? services = null,
         string? dataDirectory = null,
-        ITestOutputHelper? output = null)
+        ITestOutputHelper? output = null,
+        Action<AiOs.Runtime.Hosting.SiloBuilder>? silo = null)
     {
         var owned = dataDirectory is null ? new TempDirectory("aios-api") : null;
         var directory = dataDirectory ?? owned!.Path;
         try
         {
-            var silo = await TestSilo.StartAsync(typeof(ApiHost).Assembly, services: s =>
+            var started = await TestSilo.StartAsync(typeof(ApiHost).Assembly, silo: silo, services: s =>
             {
                 s.AddAiOsSqliteStorage(o => o.DataDirectory = directory);
                 s.AddAiOsApi(configure: o =>
@@ -51,7 +52,7 @@ public sealed class ApiHost : IAsyncDisposable
                 });
                 services?.Invoke(s);
             }, output: output);
-            return new ApiHost(silo, owned, directory);
+            return new ApiHost(started, owned, directory);
         }
         catch
         {
