@@ -43,7 +43,7 @@ public sealed record MemoryContext(IReadOnlyList<MemoryHit> Items, int Tokens, I
 
     /// <summary>The items as prompt lines: text, then kind and where it came from.</summary>
     public IReadOnlyList<string> Lines() =>
-        [.. Items.Select(h => $"{h.Item.Text} ({h.Item.Kind.ToString().ToLowerInvariant()}, {h.Item.Scope}, from {h.Item.Provenance.Source} by {h.Item.Provenance.Actor} at {h.Item.CreatedAt:yyyy-MM-dd})")];
+        [.. Items.Select(h => $"{h.Item.Text} ({h.Item.Kind.ToString().ToLowerInvariant()} {h.Item.ItemId} of {h.Item.Scope}, from {h.Item.Provenance.Source} by {h.Item.Provenance.Actor} at {h.Item.CreatedAt:yyyy-MM-dd})")];
 }
 
 /// <summary>What <see cref="MemoryService.ForgetCustomerAsync"/> removed.</summary>

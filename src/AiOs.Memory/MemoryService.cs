@@ -20,6 +20,9 @@ public sealed partial class MemoryService
     /// <summary>The most hits a search returns.</summary>
     public const int MaxLimit = 100;
 
+    /// <summary>Preferences of a scope that the context builder includes even when the query does not match them.</summary>
+    private const int StandingPreferences = 5;
+
     /// <summary>Reciprocal-rank fusion constant: how much the first few ranks of each list dominate.</summary>
     private const double FusionK = 60;
 
@@ -168,7 +171,8 @@ public sealed partial class MemoryService
     }
 
     /// <summary>The best items for an agent across <paramref name="scopes"/> (e.g. the customer, the role, the business),
-    /// best first, as many as fit in <paramref name="tokenBudget"/> (estimated at four characters a token).</summary>
+    /// best first, as many as fit in <paramref name="tokenBudget"/> (estimated at four characters a token). Each scope's
+    /// newest preferences are included even when the query does not match them, after the matching items.</summary>
     public async Task<MemoryContext> BuildContextAsync(
         IReadOnlyList<MemoryScope> scopes, string query, int tokenBudget, MemoryFilter? filter = null, CancellationToken cancellationToken = default)
     {
@@ -181,7 +185,16 @@ public sealed partial class MemoryService
             versions[scope] = await VersionAsync(scope, cancellationToken).ConfigureAwait(false);
             if (versions[scope] > 0)
             {
-                hits.AddRange(await SearchAsync(new MemoryQuery(scope, query, filter, 20), cancellationToken).ConfigureAwait(false));
+                var found = await SearchAsync(new MemoryQuery(scope, query, filter, 20), cancellationToken).ConfigureAwait(false);
+                hits.AddRange(found);
+
+                // Standing preferences apply to every piece of work in their scope, whether or not the query's words
+                // meet theirs: the newest few join after the search hits (score 0), as the budget allows.
+                var preferences = (filter ?? MemoryFilter.All) with { Kinds = [MemoryKind.Preference] };
+                var standing = await _store.ListAsync(scope, preferences, null, 1_000, cancellationToken).ConfigureAwait(false);
+                hits.AddRange(standing.TakeLast(StandingPreferences).Reverse()
+                    .Where(p => found.All(h => h.Item.ItemId != p.ItemId))
+                    .Select(p => new MemoryHit(p, 0)));
             }
         }
 
@@ -218,14 +231,17 @@ public sealed partial class MemoryService
             _workingSets.Invalidate(scope);
         }
 
+        // Participants first: they may still read the customer's stream (e.g. its links) before it is erased.
         long cache = 0;
-        long events = await _events.EraseStreamAsync(new GrainId(CustomerStreamType, customerId), _writer, cancellationToken).ConfigureAwait(false);
+        long events = 0;
         foreach (var participant in _participants)
         {
             var contribution = await participant.ForgetCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
             cache += contribution.CacheEntriesRemoved;
             events += contribution.EventPayloadsRedacted;
         }
+
+        events += await _events.EraseStreamAsync(new GrainId(CustomerStreamType, customerId), _writer, cancellationToken).ConfigureAwait(false);
 
         // The record names no customer: a random stream key, and counts.
         var record = new NewEvent(

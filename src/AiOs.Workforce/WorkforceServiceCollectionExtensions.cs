@@ -33,6 +33,11 @@ public static class WorkforceServiceCollectionExtensions
         services.TryAddSingleton<IModelProviders, ConfiguredModelProviders>();
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<ActionRunner>();
+
+        // Roles read memory into their prompts; forgetting a customer reaches the model cache and linked entities.
+        services.AddAiOsMemory();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, ModelCacheForgetting>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Entities.EntityForgetting>());
         return services;
     }
 }

@@ -27,7 +27,9 @@ public sealed record RoleTask(
 /// <param name="Tier">The tier that produced it.</param>
 /// <param name="Refusal">Why the task was refused as outside the role's contract; null when it was done.</param>
 /// <param name="ModelHistory">What happened on each tier tried.</param>
-public sealed record RoleResult(string Output, double Confidence, ModelTier Tier, string? Refusal = null, IReadOnlyList<string>? ModelHistory = null)
+/// <param name="Memory">The memory items the prompt included, each with its provenance.</param>
+public sealed record RoleResult(
+    string Output, double Confidence, ModelTier Tier, string? Refusal = null, IReadOnlyList<string>? ModelHistory = null, IReadOnlyList<string>? Memory = null)
 {
     public bool Refused => Refusal is not null;
 }

@@ -12,18 +12,19 @@ public abstract class WorkforceTestBase(ITestStorage storage, ITestOutputHelper 
     protected ITestStorage Storage { get; } = storage;
 
     /// <summary>Starts a silo on <paramref name="database"/> with the workforce's grains and services.</summary>
-    protected async Task<TestSilo> StartSiloAsync(string database, Action<IServiceCollection>? services = null)
+    protected async Task<TestSilo> StartSiloAsync(string database, Action<IServiceCollection>? services = null, Action<AiOs.Runtime.Hosting.SiloBuilder>? silo = null)
     {
-        var silo = await TestSilo.StartAsync(
+        var started = await TestSilo.StartAsync(
             typeof(CustomerGrain).Assembly,
+            silo,
             services: s =>
             {
                 Storage.AddStorage(s, database);
                 services?.Invoke(s);
             },
             output: output);
-        _silos.Add(silo);
-        return silo;
+        _silos.Add(started);
+        return started;
     }
 
     protected async Task StopSiloAsync(TestSilo silo)
