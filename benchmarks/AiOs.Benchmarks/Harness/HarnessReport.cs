@@ -36,6 +36,12 @@ public static class HarnessReport
             results.AddRange(await ApiHarness.RunAsync(duration, warmup));
         }
 
+        if (scenarios.Contains("memory"))
+        {
+            // Sized by item counts, not by duration; prints its own table.
+            await MemoryHarness.RunAsync();
+        }
+
         Console.WriteLine(Describe(results));
     }
 
