@@ -42,7 +42,10 @@ public static class HarnessReport
             await MemoryHarness.RunAsync();
         }
 
-        Console.WriteLine(Describe(results));
+        if (results.Count > 0)
+        {
+            Console.WriteLine(Describe(results));
+        }
     }
 
     public static string Machine() => string.Create(CultureInfo.InvariantCulture,
