@@ -35,7 +35,7 @@ public static class ApiContract
     {
         "Goals" or "Tasks" or "Approvals" or "AgentRoles" or "Entities" =>
             "it is not wired into the API yet (it comes with the workforce: coordinator, agent roles, entities, approvals)",
-        "Memory" => "it arrives with the memory issue",
+        "Memory" => "this silo has no memory service (the host adds it with AddAiOsMemory)",
         _ => "its backing has not landed yet",
     };
 }

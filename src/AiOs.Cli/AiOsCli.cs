@@ -26,6 +26,7 @@ public static class AiOsCli
         root.Subcommands.Add(SpendCommands.Budgets(runner));
         root.Subcommands.Add(PolicyCommands.Create(runner));
         root.Subcommands.Add(SchedulesCommands.Create(runner));
+        root.Subcommands.Add(MemoryCommands.Create(runner));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -111,6 +111,21 @@ public sealed partial class AiOsClient
     /// <summary>aios.v1.Spend/SetBudget (idempotent): a goal paused on a budget resumes.</summary>
     public Task<Budget> SetBudgetAsync(SetBudgetRequest request, CallOptions options = default) =>
         Unary<SetBudgetRequest, Budget>(M.SetBudget, request, options);
+    /// <summary>aios.v1.Memory/SearchMemory.</summary>
+    public Task<SearchMemoryResponse> SearchMemoryAsync(SearchMemoryRequest request, CallOptions options = default) =>
+        Unary<SearchMemoryRequest, SearchMemoryResponse>(M.SearchMemory, request, options);
+
+    /// <summary>aios.v1.Memory/AddMemory (idempotent by request_id).</summary>
+    public Task<MemoryItem> AddMemoryAsync(AddMemoryRequest request, CallOptions options = default) =>
+        Unary<AddMemoryRequest, MemoryItem>(M.AddMemory, request, options);
+
+    /// <summary>aios.v1.Memory/ForgetMemory.</summary>
+    public Task<ForgetReport> ForgetMemoryAsync(ForgetMemoryRequest request, CallOptions options = default) =>
+        Unary<ForgetMemoryRequest, ForgetReport>(M.ForgetMemory, request, options);
+
+    /// <summary>aios.v1.Memory/ExportMemory: the snapshot's records, in order.</summary>
+    public IAsyncEnumerable<ExportRecord> ExportMemory(ExportMemoryRequest request, CallOptions options = default) =>
+        Stream<ExportMemoryRequest, ExportRecord>(M.ExportMemory, request, options);
 
     // Looked up once: a method missing from the contract fails at first use of the client, not mid-call.
     private sealed class Methods
@@ -141,5 +156,9 @@ public sealed partial class AiOsClient
         public readonly Google.Protobuf.Reflection.MethodDescriptor GetSpend = Method(SpendReflection.Descriptor, "GetSpend");
         public readonly Google.Protobuf.Reflection.MethodDescriptor ListBudgets = Method(SpendReflection.Descriptor, "ListBudgets");
         public readonly Google.Protobuf.Reflection.MethodDescriptor SetBudget = Method(SpendReflection.Descriptor, "SetBudget");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor SearchMemory = Method(MemoryReflection.Descriptor, "SearchMemory");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor AddMemory = Method(MemoryReflection.Descriptor, "AddMemory");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ForgetMemory = Method(MemoryReflection.Descriptor, "ForgetMemory");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ExportMemory = Method(MemoryReflection.Descriptor, "ExportMemory");
     }
 }

@@ -2,6 +2,7 @@ using AiOs.Persistence;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
 using AiOs.Persistence.Schedules;
+using AiOs.Persistence.Memory;
 using AiOs.Persistence.PostgreSql;
 using AiOs.Persistence.Spend;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +16,7 @@ public static class PostgreSqlStorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="PostgreSqlStorageProvider"/> as the silo's <see cref="IStorageProvider"/>,
     /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IMembershipTable"/>,
-    /// <see cref="IPartitionLeaseTable"/>, <see cref="IEventLog"/>, <see cref="IActionLedger"/>, <see cref="IApiKeyStore"/>, <see cref="ISpendStore"/>, <see cref="AiOs.Persistence.Approvals.IApprovalStore"/> and <see cref="IScheduleStore"/>
+    /// <see cref="IPartitionLeaseTable"/>, <see cref="IEventLog"/>, <see cref="IActionLedger"/>, <see cref="IApiKeyStore"/>, <see cref="ISpendStore"/>, <see cref="AiOs.Persistence.Approvals.IApprovalStore"/>, <see cref="IScheduleStore"/> and <see cref="IMemoryStore"/>
     /// (one instance, one data source, for all of them),
     /// with its options validated at start. Bind the options from configuration section
     /// <see cref="PostgreSqlStorageOptions.SectionName"/> and/or set them in <paramref name="configure"/>.</summary>
@@ -45,6 +46,7 @@ public static class PostgreSqlStorageServiceCollectionExtensions
         services.AddSingleton<ISpendStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<AiOs.Persistence.Approvals.IApprovalStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IScheduleStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<IMemoryStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         return services;
     }
 }

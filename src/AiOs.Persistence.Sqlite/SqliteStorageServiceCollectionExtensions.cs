@@ -2,6 +2,7 @@ using AiOs.Persistence;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
 using AiOs.Persistence.Schedules;
+using AiOs.Persistence.Memory;
 using AiOs.Persistence.Sqlite;
 using AiOs.Persistence.Spend;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SqliteStorageServiceCollectionExtensions
 {
     /// <summary>Registers <see cref="SqliteStorageProvider"/> as the silo's <see cref="IStorageProvider"/>,
-    /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IEventLog"/>, <see cref="IActionLedger"/>, <see cref="IApiKeyStore"/>, <see cref="ISpendStore"/>, <see cref="AiOs.Persistence.Approvals.IApprovalStore"/> and <see cref="IScheduleStore"/> (one instance for all), with its options
+    /// <see cref="IGrainStateStore"/>, <see cref="IReminderTable"/>, <see cref="IEventLog"/>, <see cref="IActionLedger"/>, <see cref="IApiKeyStore"/>, <see cref="ISpendStore"/>, <see cref="AiOs.Persistence.Approvals.IApprovalStore"/>, <see cref="IScheduleStore"/> and <see cref="IMemoryStore"/> (one instance for all), with its options
     /// validated at start. Bind the options from configuration section <see cref="SqliteStorageOptions.SectionName"/>
     /// and/or set them in <paramref name="configure"/>.</summary>
     public static IServiceCollection AddAiOsSqliteStorage(this IServiceCollection services, Action<SqliteStorageOptions>? configure = null)
@@ -41,6 +42,7 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddSingleton<ISpendStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<AiOs.Persistence.Approvals.IApprovalStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IScheduleStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
+        services.AddSingleton<IMemoryStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         return services;
     }
 }

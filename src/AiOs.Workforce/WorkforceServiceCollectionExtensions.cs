@@ -55,6 +55,10 @@ public static class WorkforceServiceCollectionExtensions
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PolicyFileWatcher>());
         }
 
+        // Roles read memory into their prompts; forgetting a customer reaches the model cache and linked entities.
+        services.AddAiOsMemory();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, ModelCacheForgetting>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Entities.EntityForgetting>());
         return services;
     }
 }

@@ -2,6 +2,7 @@ using AiOs.Persistence.Approvals;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
 using AiOs.Persistence.Spend;
+using AiOs.Persistence.Memory;
 
 namespace AiOs.Persistence.TestKit;
 
@@ -39,6 +40,8 @@ public sealed class StorageUnderTest : IAsyncDisposable
     public IApprovalStore Approvals => (IApprovalStore)_provider;
     /// <summary>The provider's schedule store (every provider has one).</summary>
     public Schedules.IScheduleStore Schedules => (Schedules.IScheduleStore)_provider;
+    /// <summary>The provider's memory store (every provider has one).</summary>
+    public IMemoryStore Memory => (IMemoryStore)_provider;
 
     public static StorageUnderTest Of<T>(T provider)
         where T : class, IStorageProvider, IGrainStateStore, IReminderTable, IEventLog, IActionLedger =>

@@ -36,7 +36,16 @@ public static class HarnessReport
             results.AddRange(await ApiHarness.RunAsync(duration, warmup));
         }
 
-        Console.WriteLine(Describe(results));
+        if (scenarios.Contains("memory"))
+        {
+            // Sized by item counts, not by duration; prints its own table.
+            await MemoryHarness.RunAsync();
+        }
+
+        if (results.Count > 0)
+        {
+            Console.WriteLine(Describe(results));
+        }
     }
 
     public static string Machine() => string.Create(CultureInfo.InvariantCulture,

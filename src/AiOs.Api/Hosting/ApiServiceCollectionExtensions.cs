@@ -50,6 +50,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<IGrpcService, ApprovalsService>();
         services.AddSingleton<IGrpcService, PoliciesService>();
         services.AddSingleton<IGrpcService, SchedulesService>();
+        services.AddSingleton<IGrpcService, MemoryGrpcService>();
         services.AddSingleton<IHostedService, ApiServer>();
         return services;
     }

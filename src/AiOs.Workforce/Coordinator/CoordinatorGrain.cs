@@ -321,6 +321,7 @@ public sealed class CoordinatorGrain(
             else if (outcome.Result is { Refused: false } result)
             {
                 (record.Phase, record.Output, record.Tier) = (TaskPhase.Done, result.Output, result.Tier);
+                goal.State.History.AddRange(result.Memory is { Count: > 0 } used ? [$"{Now()} task {record.Task.Id} used memory: {string.Join(" | ", used)}"] : []);
                 await CheckpointAsync($"task {record.Task.Id} done on the {result.Tier} tier after {outcome.Attempts} attempt(s)");
             }
             else if (outcome.Hold is { } taskHold)

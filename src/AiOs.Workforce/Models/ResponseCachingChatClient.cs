@@ -14,6 +14,9 @@ public sealed class ResponseCachingChatClient(IChatClient inner, string modelNam
 {
     private readonly ConcurrentDictionary<string, string> _responses = new(StringComparer.Ordinal);
 
+    // The keys cached for each customer (the scope without its version), so that forgetting a customer finds them.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _keysByCustomer = new(StringComparer.Ordinal);
+
     /// <summary>Responses served from the cache.</summary>
     public long Hits => Interlocked.Read(ref _hits);
 
@@ -40,11 +43,26 @@ public sealed class ResponseCachingChatClient(IChatClient inner, string modelNam
         {
             // Crude but bounded: a full cache starts over rather than growing without limit.
             _responses.Clear();
+            _keysByCustomer.Clear();
         }
 
         _responses[key] = JsonSerializer.Serialize(response, AIJsonUtilities.DefaultOptions);
+        _keysByCustomer.GetOrAdd(CustomerOf(scope), _ => new(StringComparer.Ordinal))[key] = true;
         return response;
     }
+
+    /// <summary>Removes every cached answer about <paramref name="customerId"/>, whatever its memory version; returns how many.</summary>
+    public int ForgetCustomer(string customerId)
+    {
+        if (!_keysByCustomer.TryRemove(CustomerOf(ModelCallContext.Scope(customerId, 0)), out var keys))
+        {
+            return 0;
+        }
+
+        return keys.Keys.Count(key => _responses.TryRemove(key, out _));
+    }
+
+    private static string CustomerOf(string scope) => scope[..Math.Max(0, scope.LastIndexOf('@'))];
 
     private string Key(string scope, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {

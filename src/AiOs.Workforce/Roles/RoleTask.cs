@@ -31,7 +31,10 @@ public sealed record RoleTask(
 /// <param name="ModelHistory">What happened on each tier tried.</param>
 /// <param name="AwaitingApproval">The approval an action of the task waits for; the task is not done, and runs again
 /// when the approval is decided. Never part of a completed result.</param>
-public sealed record RoleResult(string Output, double Confidence, ModelTier Tier, string? Refusal = null, IReadOnlyList<string>? ModelHistory = null, string? AwaitingApproval = null)
+/// <param name="Memory">The memory items the prompt included, each with its provenance.</param>
+public sealed record RoleResult(
+    string Output, double Confidence, ModelTier Tier, string? Refusal = null, IReadOnlyList<string>? ModelHistory = null, string? AwaitingApproval = null,
+    IReadOnlyList<string>? Memory = null)
 {
     public bool Refused => Refusal is not null;
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AiOs.Memory;
 using AiOs.Persistence;
 using AiOs.Persistence.Approvals;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
+using AiOs.Persistence.Memory;
 using AiOs.Persistence.Spend;
 using AiOs.Runtime;
 using AiOs.Workforce.Actions;
@@ -16,7 +18,7 @@ using Microsoft.Extensions.Options;
 namespace AiOs.Workforce.Roles;
 
 /// <summary>Does one task for a role: checks the contract, assembles the context (the task, its inputs, the customer it
-/// names, the customer's recent events, the role's notes), calls the model (tools, tiering), takes the task's external
+/// names, the customer's recent events, the role's notes, what memory holds for it), calls the model (tools, tiering), takes the task's external
 /// actions through the ledger, and records the result as the task's one completion event.</summary>
 [GrainType("role-task")]
 public sealed partial class RoleTaskGrain(
@@ -30,7 +32,8 @@ public sealed partial class RoleTaskGrain(
     IEventLog events,
     SiloRuntime runtime,
     TimeProvider time,
-    IOptions<WorkforceOptions> options) : Grain, IRoleTaskGrain
+    IOptions<WorkforceOptions> options,
+    MemoryService memory) : Grain, IRoleTaskGrain
 {
     private const string CompletedKind = "role-task.completed";
     private readonly StorageWriter _writer = new(runtime.SiloId);
@@ -114,7 +117,7 @@ public sealed partial class RoleTaskGrain(
             return new RoleResult(task.Instructions, 1, contract.Tier);
         }
 
-        var (prompt, scope) = await ContextAsync(task);
+        var (prompt, scope, remembered) = await ContextAsync(task, contract);
         var estimatedTokens = prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
         if (estimatedTokens > contract.BudgetTokens)
         {
@@ -149,11 +152,11 @@ public sealed partial class RoleTaskGrain(
             CancellationToken.None,
             contract.SmallTierOnBudget);
         return outcome.Succeeded
-            ? new RoleResult(outcome.Value!, outcome.Confidence, outcome.Tier, ModelHistory: outcome.History)
+            ? new RoleResult(outcome.Value!, outcome.Confidence, outcome.Tier, ModelHistory: outcome.History, Memory: remembered.Lines())
             : throw new RoleTaskFailedException($"task {task.TaskId} of goal {task.GoalId}: no usable answer ({string.Join("; ", outcome.History)})");
     }
 
-    private async Task<(string Prompt, string? CacheScope)> ContextAsync(RoleTask task)
+    private async Task<(string Prompt, string? CacheScope, MemoryContext Memory)> ContextAsync(RoleTask task, RoleContract contract)
     {
         var context = new JsonObject { ["instructions"] = task.Instructions };
         if (task.Inputs is { Count: > 0 } inputs)
@@ -168,9 +171,6 @@ public sealed partial class RoleTaskGrain(
             context["customer"] = customer is null ? null : JsonSerializer.SerializeToNode(customer.Value, WorkforceJson.Options);
             var stream = await events.ReadStreamAsync(new GrainId(EntityTypes.Customer, customerId), Math.Max(0, (customer?.Revision ?? 0) - 5), 5);
             context["recentEvents"] = new JsonArray([.. stream.Select(e => (JsonNode)JsonValue.Create(e.Kind)!)]);
-
-            // What is known about the customer is versioned by its stream revision: a changed customer is a new scope.
-            scope = ModelCallContext.Scope(customerId, customer?.Revision ?? 0);
         }
 
         var notes = await GrainFactory.GetGrain<IAgentRoleGrain>(task.Role).Notes();
@@ -179,7 +179,21 @@ public sealed partial class RoleTaskGrain(
             context["notes"] = new JsonArray([.. notes.Select(n => (JsonNode)JsonValue.Create(n)!)]);
         }
 
-        return (context.ToJsonString(WorkforceJson.Options), scope);
+        // What memory holds for this role about the customer, the role and the business, within a quarter of the role's
+        // budget. The cache scope is the customer's memory version: a new item about them is never answered from before.
+        MemoryScope[] scopes = task.CustomerId is { } id ? [MemoryScope.Customer(id), MemoryScope.Role(task.Role), MemoryScope.Business] : [MemoryScope.Role(task.Role), MemoryScope.Business];
+        var remembered = await memory.BuildContextAsync(scopes, task.Instructions, contract.BudgetTokens / 4, new MemoryFilter(Role: task.Role));
+        if (remembered.Items.Count > 0)
+        {
+            context["memory"] = new JsonArray([.. remembered.Items.Select(h => (JsonNode)JsonValue.Create(h.Item.Text)!)]);
+        }
+
+        if (task.CustomerId is { } customerKey)
+        {
+            scope = ModelCallContext.Scope(customerKey, remembered.Versions[MemoryScope.Customer(customerKey)]);
+        }
+
+        return (context.ToJsonString(WorkforceJson.Options), scope, remembered);
     }
 
     private static ModelVerdict<string> Judge(ChatResponse response)
