@@ -64,7 +64,7 @@ public sealed class PostgreSqlConnectionTests(PostgresDatabase database) : IClas
 
         var tables = await database.QueryAsync(
             $"SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_name LIKE 'aios\\_%' AND table_schema = '{schema}' ORDER BY 1");
-        string[] expected = ["aios_action_ledger", "aios_api_keys", "aios_approvals", "aios_budgets", "aios_cluster", "aios_event_head", "aios_events", "aios_grain_state", "aios_membership_version", "aios_partition_leases", "aios_policy_decisions", "aios_reminders", "aios_schedules", "aios_schema_migrations", "aios_silos", "aios_spend", "aios_spend_reservations", "aios_spend_totals"];
+        string[] expected = ["aios_action_ledger", "aios_api_keys", "aios_approvals", "aios_budgets", "aios_cluster", "aios_event_head", "aios_events", "aios_grain_state", "aios_membership_version", "aios_memory_items", "aios_memory_scopes", "aios_partition_leases", "aios_policy_decisions", "aios_reminders", "aios_schedules", "aios_schema_migrations", "aios_silos", "aios_spend", "aios_spend_reservations", "aios_spend_totals"];
         Assert.Equal(expected.Select(t => (object?)$"{schema}.{t}"), tables);
         Assert.Empty(await database.QueryAsync("SELECT 1 FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'aios\\_%'"));
     }

@@ -38,7 +38,7 @@ public sealed class SqliteDatabaseFileTests(SqliteTestDatabase database) : IClas
         await provider.InitializeAsync();
 
         var tables = database.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", directory).Select(r => (string)r[0]!);
-        Assert.Equal(["aios_action_ledger", "aios_api_keys", "aios_approvals", "aios_budgets", "aios_event_head", "aios_events", "aios_grain_state", "aios_policy_decisions", "aios_reminder_versions", "aios_reminders", "aios_schedules", "aios_schema_migrations", "aios_spend", "aios_spend_reservations", "aios_spend_totals"], tables);
+        Assert.Equal(["aios_action_ledger", "aios_api_keys", "aios_approvals", "aios_budgets", "aios_event_head", "aios_events", "aios_grain_state", "aios_memory_fts", "aios_memory_fts_config", "aios_memory_fts_data", "aios_memory_fts_docsize", "aios_memory_fts_idx", "aios_memory_items", "aios_memory_scopes", "aios_memory_version_counter", "aios_policy_decisions", "aios_reminder_versions", "aios_reminders", "aios_schedules", "aios_schema_migrations", "aios_spend", "aios_spend_reservations", "aios_spend_totals"], tables);
     }
 
     [Fact]

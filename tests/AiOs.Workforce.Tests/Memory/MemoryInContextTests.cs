@@ -98,7 +98,7 @@ public abstract class MemoryInContextTests(ITestStorage storage, ITestOutputHelp
     {
         services.AddAiOsWorkforce(o => o.Playbooks.Add(new Playbook("single-writer", [], new Plan([new PlannedTask("write", "writer", "write a post")]))));
         services.AddSingleton<IModelProviders>(new ScriptedModelProviders(model, model));
-    }, silo => silo.AddGrains(typeof(MemoryScopeGrain).Assembly));
+    }, silo: silo => silo.AddGrains(typeof(MemoryScopeGrain).Assembly));
 
     private static async Task<GoalStatus> WaitForAsync(TestSilo silo, string goalId, GoalPhase phase)
     {
