@@ -33,8 +33,7 @@ public static class ApiContract
     /// <summary>Why a service without an implementation answers UNIMPLEMENTED: the issue that brings its backing.</summary>
     public static string PendingReason(ServiceDescriptor service) => service.Name switch
     {
-        "Goals" or "Tasks" or "Approvals" or "AgentRoles" or "Entities" =>
-            "it is not wired into the API yet (it comes with the workforce: coordinator, agent roles, entities, approvals)",
+        "Approvals" => "approvals arrive with the approvals issue",
         "Memory" => "it arrives with the memory issue",
         "Schedules" or "Policies" => "it arrives with the control issue (schedules, policies)",
         _ => "its backing has not landed yet",

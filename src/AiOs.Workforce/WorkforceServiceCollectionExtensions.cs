@@ -39,6 +39,7 @@ public static class WorkforceServiceCollectionExtensions
         services.TryAddSingleton<SpendMeter>();
         services.TryAddSingleton<ModelCatalog>();
         services.TryAddSingleton<ActionRunner>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DefinedRolesRefresher>());
         return services;
     }
 }
