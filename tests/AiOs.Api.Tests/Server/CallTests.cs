@@ -3,7 +3,6 @@ using AiOs.Api.Tests.Infrastructure;
 using AiOs.Api.V1;
 using AiOs.Client;
 using AiOs.Grpc;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AiOs.Api.Tests.Server;
 
@@ -17,7 +16,7 @@ public sealed class CallTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ApiHost.StartAsync(services: s => s.AddSingleton<AiOs.Api.Server.IGrpcService>(_probe));
+        _host = await ApiHost.StartAsync(services: _probe.ReplaceServices);
         _operator = _host.Client(await _host.CreateKeyAsync(ApiKeyScopes.Operator));
     }
 
@@ -194,7 +193,7 @@ public sealed class CallTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         Assert.Contains("aios.v1.Approvals.ListApprovals", error.Detail, StringComparison.Ordinal);
-        Assert.Contains("workforce", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("approvals issue", error.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,9 +24,8 @@ public sealed class SpendTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ApiHost.StartAsync(
-            services: s => s.AddAiOsWorkforce(models: m => m.Currency = "EUR"),
-            silo: b => b.AddGrains(typeof(BudgetsGrain).Assembly));
+        // The workforce's grains (the budgets among them) are in every ApiHost.
+        _host = await ApiHost.StartAsync(services: s => s.AddAiOsWorkforce(models: m => m.Currency = "EUR"));
         _operator = _host.Client(_host.InitialOperatorKey);
     }
 
