@@ -36,6 +36,11 @@ public static class HarnessReport
             results.AddRange(await ApiHarness.RunAsync(duration, warmup));
         }
 
+        if (scenarios.Contains("api-cluster"))
+        {
+            results.AddRange(await ApiClusterHarness.RunAsync(duration, warmup));
+        }
+
         Console.WriteLine(Describe(results));
     }
 
