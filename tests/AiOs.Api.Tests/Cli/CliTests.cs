@@ -205,6 +205,28 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EventsWatch_ReplaysFromASequence_ThenPrintsNewEventsLive_UntilCancelled()
+    {
+        await RunAsync(_operatorKey, "customers", "add", "Before", "--id", "before");
+        using var query = JsonDocument.Parse((await RunAsync(_operatorKey, "events", "query", "--type", "customer", "-o", "json")).Output);
+        var after = query.RootElement.GetProperty("lastSequence").GetString()!;
+        await RunAsync(_operatorKey, "customers", "add", "Replayed", "--id", "replayed");
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var output = new LockedWriter();
+        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = _host.Endpoint.ToString(), ["AIOS_API_KEY"] = _operatorKey };
+
+        var watch = AiOsCli.RunAsync(["events", "watch", "--type", "customer", "--after", after], output, TextWriter.Null, name => environment.GetValueOrDefault(name), cancel.Token);
+        await AiOs.Testing.Eventually.WaitUntilAsync(() => output.Text.Contains("customer/replayed", StringComparison.Ordinal), "the watch replays the event after the sequence");
+        await RunAsync(_operatorKey, "customers", "add", "Live", "--id", "live");
+        await AiOs.Testing.Eventually.WaitUntilAsync(() => output.Text.Contains("customer/live", StringComparison.Ordinal), "the watch prints the new event");
+        await cancel.CancelAsync();
+        await watch;
+
+        Assert.DoesNotContain("customer/before", output.Text, StringComparison.Ordinal);
+        Assert.Contains("customer.created", output.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Approvals_AreNotAvailableYet_ExitCode6()
     {
         var approvals = await RunAsync(_operatorKey, "approvals", "list");
@@ -263,6 +285,47 @@ public sealed class CliTests : IAsyncLifetime
         using var error = new StringWriter();
         var exitCode = await AiOsCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());
+    }
+
+    // Read by the test while the command writes from its own task.
+    private sealed class LockedWriter : StringWriter
+    {
+        private readonly Lock _lock = new();
+
+        public string Text
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return ToString();
+                }
+            }
+        }
+
+        public override void Write(char value)
+        {
+            lock (_lock)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            lock (_lock)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void WriteLine(string? value)
+        {
+            lock (_lock)
+            {
+                base.WriteLine(value);
+            }
+        }
     }
 
     private sealed record CliRun(int ExitCode, string Output, string Error)
