@@ -14,11 +14,15 @@ internal static partial class Fields
 
     public static RpcException NotFound(string what, string id) => new(StatusCode.NotFound, $"no {what} '{id}'");
 
-    /// <summary>A required id.</summary>
+    /// <summary>A required id (it names a grain: no control characters).</summary>
     public static string Id(string field, string value) =>
         string.IsNullOrWhiteSpace(value) ? throw Invalid(field, "is required")
         : value.Length > 200 ? throw Invalid(field, "is longer than 200 characters")
+        : value.Any(char.IsControl) ? throw Invalid(field, "contains a control character")
         : value;
+
+    /// <summary>An optional id; null when empty.</summary>
+    public static string? OptionalId(string field, string value) => value.Length == 0 ? null : Id(field, value);
 
     /// <summary>An id a caller chooses for a new entity: letters, digits, '.', '_' and '-'.</summary>
     public static string NewId(string field, string value) =>

@@ -44,8 +44,8 @@ internal sealed class GoalsService(GoalReader goals, PlaybookCatalog playbooks, 
     {
         var text = Fields.Text("text", request.Text, MaxTextLength);
         var requestId = Fields.Optional("request_id", request.RequestId, 200);
-        var customerId = Fields.Optional("customer_id", request.CustomerId, 200);
-        var projectId = Fields.Optional("project_id", request.ProjectId, 200);
+        var customerId = Fields.OptionalId("customer_id", request.CustomerId);
+        var projectId = Fields.OptionalId("project_id", request.ProjectId);
         var playbook = Fields.Optional("playbook", request.Playbook, 200);
         if (playbook is not null && playbooks.Find(playbook) is null)
         {

@@ -74,7 +74,7 @@ internal sealed class LeadsService(EntityAccess entities) : IGrpcService
             EntityAccess.NoAttributes("lead.attributes", given.Attributes);
         }
 
-        var customerId = fields.Contains("customer_id") ? Fields.Optional("lead.customer_id", given.CustomerId, 200) : value.CustomerId;
+        var customerId = fields.Contains("customer_id") ? Fields.OptionalId("lead.customer_id", given.CustomerId.Trim()) : value.CustomerId;
         if (customerId is not null && customerId != value.CustomerId
             && await entities.Grains.GetGrain<ICustomerGrain>(customerId).Get().ConfigureAwait(false) is null)
         {

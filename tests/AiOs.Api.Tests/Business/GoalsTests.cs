@@ -77,6 +77,8 @@ public sealed class GoalsTests : IAsyncLifetime
             _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Budget = new Money { Currency = "euro", Micros = 1 } }));
         await AssertStatusAsync(StatusCode.NotFound, "customer_id", () =>
             _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, CustomerId = "nobody" }));
+        await AssertStatusAsync(StatusCode.InvalidArgument, "customer_id", () =>
+            _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, CustomerId = "a\u0001b" }));
 
         Assert.Equal(before, (await _operator.ListGoalsAsync(new ListGoalsRequest { PageSize = 500 })).Goals.Count);
     }
