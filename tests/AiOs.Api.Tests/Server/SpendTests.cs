@@ -5,7 +5,6 @@ using AiOs.Cli;
 using AiOs.Client;
 using AiOs.Grpc;
 using AiOs.Persistence.Spend;
-using AiOs.Workforce.Budgets;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using ContractScope = AiOs.Api.V1.BudgetScope;
