@@ -33,9 +33,7 @@ public static class ApiContract
     /// <summary>Why a service without an implementation answers UNIMPLEMENTED: the issue that brings its backing.</summary>
     public static string PendingReason(ServiceDescriptor service) => service.Name switch
     {
-        "Goals" or "Tasks" or "Approvals" or "AgentRoles" or "Entities" =>
-            "it is not wired into the API yet (it comes with the workforce: coordinator, agent roles, entities, approvals)",
         "Memory" => "this silo has no memory service (the host adds it with AddAiOsMemory)",
-        _ => "its backing has not landed yet",
+        _ => "this silo does not serve it (no implementation is registered)",
     };
 }

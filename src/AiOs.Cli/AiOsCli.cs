@@ -21,12 +21,18 @@ public static class AiOsCli
         root.Subcommands.Add(ClusterCommands.Create(runner));
         root.Subcommands.Add(KeysCommands.Create(runner));
         root.Subcommands.Add(GoalsCommands.Create(runner));
+        root.Subcommands.Add(TasksCommands.Create(runner));
         root.Subcommands.Add(ApprovalsCommands.Create(runner));
         root.Subcommands.Add(SpendCommands.Spend(runner));
         root.Subcommands.Add(SpendCommands.Budgets(runner));
         root.Subcommands.Add(PolicyCommands.Create(runner));
         root.Subcommands.Add(SchedulesCommands.Create(runner));
         root.Subcommands.Add(MemoryCommands.Create(runner));
+        root.Subcommands.Add(CustomersCommands.Create(runner));
+        root.Subcommands.Add(ProjectsCommands.Create(runner));
+        root.Subcommands.Add(LeadsCommands.Create(runner));
+        root.Subcommands.Add(RolesCommands.Create(runner));
+        root.Subcommands.Add(EventsCommands.Create(runner));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -90,6 +96,8 @@ internal sealed class CommandRunner(CliContext context, GlobalOptions globals)
         StatusCode.Unimplemented => "not available yet",
         StatusCode.NotFound => "not found",
         StatusCode.InvalidArgument => "invalid",
+        StatusCode.AlreadyExists => "exists already",
+        StatusCode.FailedPrecondition => "not possible now",
         _ => status.ToString(),
     };
 

@@ -31,6 +31,9 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
         Console().Write(rendered);
     }
 
+    /// <summary>Writes one message as a single line of JSON (for streams: one event per line).</summary>
+    public void WriteLine(IMessage message) => Output.WriteLine(JsonFormatter.Default.Format(message));
+
     /// <summary>Writes a line for people (also in JSON mode it goes to standard error, so that standard output stays JSON).</summary>
     public void Say(string text) => (JsonOutput ? Error : Output).WriteLine(text);
 

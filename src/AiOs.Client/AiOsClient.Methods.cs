@@ -84,13 +84,77 @@ public sealed partial class AiOsClient
         Unary<EditAndApproveRequest, Approval>(M.EditAndApprove,
             new EditAndApproveRequest { ApprovalId = approvalId, EditedPayloadJson = editedPayloadJson, Comment = comment }, options);
 
-    /// <summary>aios.v1.Entities/CreateCustomer (not idempotent: never retried).</summary>
+    /// <summary>aios.v1.Tasks/GetTask (task ids read <c>&lt;goal id&gt;/&lt;task id&gt;</c>).</summary>
+    public Task<GoalTask> GetTaskAsync(string taskId, CallOptions options = default) =>
+        Unary<GetTaskRequest, GoalTask>(M.GetTask, new GetTaskRequest { TaskId = taskId }, options);
+
+    /// <summary>aios.v1.Tasks/ListTasks.</summary>
+    public Task<ListTasksResponse> ListTasksAsync(ListTasksRequest request, CallOptions options = default) =>
+        Unary<ListTasksRequest, ListTasksResponse>(M.ListTasks, request, options);
+
+    /// <summary>aios.v1.Customers/CreateCustomer (not idempotent: never retried).</summary>
     public Task<Customer> CreateCustomerAsync(CreateCustomerRequest request, CallOptions options = default) =>
         Unary<CreateCustomerRequest, Customer>(M.CreateCustomer, request, options);
 
-    /// <summary>aios.v1.Entities/ListCustomers.</summary>
+    /// <summary>aios.v1.Customers/GetCustomer.</summary>
+    public Task<Customer> GetCustomerAsync(string customerId, CallOptions options = default) =>
+        Unary<GetCustomerRequest, Customer>(M.GetCustomer, new GetCustomerRequest { CustomerId = customerId }, options);
+
+    /// <summary>aios.v1.Customers/ListCustomers.</summary>
     public Task<ListCustomersResponse> ListCustomersAsync(ListCustomersRequest request, CallOptions options = default) =>
         Unary<ListCustomersRequest, ListCustomersResponse>(M.ListCustomers, request, options);
+
+    /// <summary>aios.v1.Customers/UpdateCustomer.</summary>
+    public Task<Customer> UpdateCustomerAsync(UpdateCustomerRequest request, CallOptions options = default) =>
+        Unary<UpdateCustomerRequest, Customer>(M.UpdateCustomer, request, options);
+
+    /// <summary>aios.v1.Projects/CreateProject (not idempotent: never retried).</summary>
+    public Task<Project> CreateProjectAsync(CreateProjectRequest request, CallOptions options = default) =>
+        Unary<CreateProjectRequest, Project>(M.CreateProject, request, options);
+
+    /// <summary>aios.v1.Projects/GetProject.</summary>
+    public Task<Project> GetProjectAsync(string projectId, CallOptions options = default) =>
+        Unary<GetProjectRequest, Project>(M.GetProject, new GetProjectRequest { ProjectId = projectId }, options);
+
+    /// <summary>aios.v1.Projects/ListProjects.</summary>
+    public Task<ListProjectsResponse> ListProjectsAsync(ListProjectsRequest request, CallOptions options = default) =>
+        Unary<ListProjectsRequest, ListProjectsResponse>(M.ListProjects, request, options);
+
+    /// <summary>aios.v1.Projects/UpdateProject.</summary>
+    public Task<Project> UpdateProjectAsync(UpdateProjectRequest request, CallOptions options = default) =>
+        Unary<UpdateProjectRequest, Project>(M.UpdateProject, request, options);
+
+    /// <summary>aios.v1.Leads/CreateLead (not idempotent: never retried).</summary>
+    public Task<Lead> CreateLeadAsync(CreateLeadRequest request, CallOptions options = default) =>
+        Unary<CreateLeadRequest, Lead>(M.CreateLead, request, options);
+
+    /// <summary>aios.v1.Leads/GetLead.</summary>
+    public Task<Lead> GetLeadAsync(string leadId, CallOptions options = default) =>
+        Unary<GetLeadRequest, Lead>(M.GetLead, new GetLeadRequest { LeadId = leadId }, options);
+
+    /// <summary>aios.v1.Leads/ListLeads.</summary>
+    public Task<ListLeadsResponse> ListLeadsAsync(ListLeadsRequest request, CallOptions options = default) =>
+        Unary<ListLeadsRequest, ListLeadsResponse>(M.ListLeads, request, options);
+
+    /// <summary>aios.v1.Leads/UpdateLead.</summary>
+    public Task<Lead> UpdateLeadAsync(UpdateLeadRequest request, CallOptions options = default) =>
+        Unary<UpdateLeadRequest, Lead>(M.UpdateLead, request, options);
+
+    /// <summary>aios.v1.AgentRoles/ListAgentRoles.</summary>
+    public Task<ListAgentRolesResponse> ListAgentRolesAsync(CallOptions options = default) =>
+        Unary<ListAgentRolesRequest, ListAgentRolesResponse>(M.ListAgentRoles, new ListAgentRolesRequest(), options);
+
+    /// <summary>aios.v1.AgentRoles/GetAgentRole.</summary>
+    public Task<AgentRole> GetAgentRoleAsync(string name, CallOptions options = default) =>
+        Unary<GetAgentRoleRequest, AgentRole>(M.GetAgentRole, new GetAgentRoleRequest { Name = name }, options);
+
+    /// <summary>aios.v1.AgentRoles/DefineAgentRole (creates or replaces a role the operator defines).</summary>
+    public Task<AgentRole> DefineAgentRoleAsync(AgentRole role, CallOptions options = default) =>
+        Unary<DefineAgentRoleRequest, AgentRole>(M.DefineAgentRole, new DefineAgentRoleRequest { Role = role }, options);
+
+    /// <summary>aios.v1.AgentRoles/GetAgentRoleStats.</summary>
+    public Task<AgentRoleStats> GetAgentRoleStatsAsync(string name, CallOptions options = default) =>
+        Unary<GetAgentRoleStatsRequest, AgentRoleStats>(M.GetAgentRoleStats, new GetAgentRoleStatsRequest { Name = name }, options);
 
     /// <summary>aios.v1.Events/QueryEvents.</summary>
     public Task<QueryEventsResponse> QueryEventsAsync(QueryEventsRequest request, CallOptions options = default) =>
@@ -149,8 +213,24 @@ public sealed partial class AiOsClient
         public readonly Google.Protobuf.Reflection.MethodDescriptor Approve = Method(ApprovalsReflection.Descriptor, "Approve");
         public readonly Google.Protobuf.Reflection.MethodDescriptor Reject = Method(ApprovalsReflection.Descriptor, "Reject");
         public readonly Google.Protobuf.Reflection.MethodDescriptor EditAndApprove = Method(ApprovalsReflection.Descriptor, "EditAndApprove");
-        public readonly Google.Protobuf.Reflection.MethodDescriptor CreateCustomer = Method(EntitiesReflection.Descriptor, "CreateCustomer");
-        public readonly Google.Protobuf.Reflection.MethodDescriptor ListCustomers = Method(EntitiesReflection.Descriptor, "ListCustomers");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetTask = Method(TasksReflection.Descriptor, "GetTask");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListTasks = Method(TasksReflection.Descriptor, "ListTasks");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor CreateCustomer = Method(EntitiesReflection.Descriptor, "Customers", "CreateCustomer");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetCustomer = Method(EntitiesReflection.Descriptor, "Customers", "GetCustomer");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListCustomers = Method(EntitiesReflection.Descriptor, "Customers", "ListCustomers");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor UpdateCustomer = Method(EntitiesReflection.Descriptor, "Customers", "UpdateCustomer");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor CreateProject = Method(EntitiesReflection.Descriptor, "Projects", "CreateProject");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetProject = Method(EntitiesReflection.Descriptor, "Projects", "GetProject");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListProjects = Method(EntitiesReflection.Descriptor, "Projects", "ListProjects");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor UpdateProject = Method(EntitiesReflection.Descriptor, "Projects", "UpdateProject");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor CreateLead = Method(EntitiesReflection.Descriptor, "Leads", "CreateLead");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetLead = Method(EntitiesReflection.Descriptor, "Leads", "GetLead");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListLeads = Method(EntitiesReflection.Descriptor, "Leads", "ListLeads");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor UpdateLead = Method(EntitiesReflection.Descriptor, "Leads", "UpdateLead");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ListAgentRoles = Method(AgentRolesReflection.Descriptor, "ListAgentRoles");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetAgentRole = Method(AgentRolesReflection.Descriptor, "GetAgentRole");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor DefineAgentRole = Method(AgentRolesReflection.Descriptor, "DefineAgentRole");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor GetAgentRoleStats = Method(AgentRolesReflection.Descriptor, "GetAgentRoleStats");
         public readonly Google.Protobuf.Reflection.MethodDescriptor QueryEvents = Method(EventsReflection.Descriptor, "QueryEvents");
         public readonly Google.Protobuf.Reflection.MethodDescriptor WatchEvents = Method(EventsReflection.Descriptor, "WatchEvents");
         public readonly Google.Protobuf.Reflection.MethodDescriptor GetSpend = Method(SpendReflection.Descriptor, "GetSpend");

@@ -35,4 +35,9 @@ public sealed partial class AiOsClient : IDisposable
 
     private static MethodDescriptor Method(FileDescriptor file, string name) =>
         file.Services[0].FindMethodByName(name) ?? throw new InvalidOperationException($"{file.Services[0].FullName} has no method {name}");
+
+    // For files with several services (entities.proto: Customers, Projects, Leads).
+    private static MethodDescriptor Method(FileDescriptor file, string service, string name) =>
+        file.Services.FirstOrDefault(s => s.Name == service)?.FindMethodByName(name)
+        ?? throw new InvalidOperationException($"aios.v1.{service} has no method {name}");
 }

@@ -59,6 +59,7 @@ public static class WorkforceServiceCollectionExtensions
         services.AddAiOsMemory();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, ModelCacheForgetting>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Entities.EntityForgetting>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DefinedRolesRefresher>());
         return services;
     }
 }

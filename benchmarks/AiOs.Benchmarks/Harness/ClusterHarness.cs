@@ -90,7 +90,7 @@ public static class ClusterHarness
 
     /// <summary>Waits until each silo holds half the partitions (the second one to join takes its share from the first
     /// over a few lease renewals).</summary>
-    private static async Task WaitUntilSplitAsync(WebApplication a, WebApplication b, TimeSpan timeout)
+    internal static async Task WaitUntilSplitAsync(WebApplication a, WebApplication b, TimeSpan timeout)
     {
         var ownership = new[] { a, b }.Select(s => s.Services.GetRequiredService<IPartitionOwnership>()).ToArray();
         var partitions = ownership[0].PartitionCount;
@@ -127,7 +127,7 @@ public static class ClusterHarness
         return [.. grains];
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -36,6 +36,11 @@ public static class HarnessReport
             results.AddRange(await ApiHarness.RunAsync(duration, warmup));
         }
 
+        if (scenarios.Contains("api-cluster"))
+        {
+            results.AddRange(await ApiClusterHarness.RunAsync(duration, warmup));
+        }
+
         if (scenarios.Contains("memory"))
         {
             // Sized by item counts, not by duration; prints its own table.

@@ -51,6 +51,17 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<IGrpcService, PoliciesService>();
         services.AddSingleton<IGrpcService, SchedulesService>();
         services.AddSingleton<IGrpcService, MemoryGrpcService>();
+
+        // The business services read and change the workforce's grains (the host adds those grains to the silo).
+        services.AddAiOsWorkforce();
+        services.TryAddSingleton<AiOs.Api.Business.GoalReader>();
+        services.TryAddSingleton<AiOs.Api.Business.EntityAccess>();
+        services.AddSingleton<IGrpcService, GoalsService>();
+        services.AddSingleton<IGrpcService, TasksService>();
+        services.AddSingleton<IGrpcService, CustomersService>();
+        services.AddSingleton<IGrpcService, ProjectsService>();
+        services.AddSingleton<IGrpcService, LeadsService>();
+        services.AddSingleton<IGrpcService, AgentRolesService>();
         services.AddSingleton<IHostedService, ApiServer>();
         return services;
     }

@@ -83,6 +83,9 @@ public sealed class CoordinatorGrain(
 
     public Task<GoalStatus> Status() => Task.FromResult(Snapshot());
 
+    // A copy: the run goes on changing the state after this call returns.
+    public Task<GoalState> Checkpoint() => Task.FromResult(WorkforceJson.Deserialize<GoalState>(WorkforceJson.Serialize(goal.State)));
+
     public async Task<GoalStatus> Cancel()
     {
         if (goal.State.Phase is GoalPhase.Done or GoalPhase.Failed or GoalPhase.Cancelled)

@@ -9,6 +9,10 @@ public interface ICoordinatorGrain : IGrainWithStringKey
 
     Task<GoalStatus> Status();
 
+    /// <summary>A copy of the goal's checkpoint (its request, plan, tasks and history), for readers such as the API.</summary>
+    [ReadOnly]
+    Task<GoalState> Checkpoint();
+
     /// <summary>Cancels the goal: no further task starts; tasks already running finish but their results are not used.</summary>
     Task<GoalStatus> Cancel();
 

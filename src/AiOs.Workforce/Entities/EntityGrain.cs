@@ -78,6 +78,12 @@ public abstract class EntityGrain<T> : Grain
         return Snapshot()!;
     }
 
+    /// <summary>Creates the entity; <see cref="EntityExistsException"/> when it exists already. Checked and appended in
+    /// one turn of the grain, and the stream's revision makes the database refuse a second creation from another
+    /// activation.</summary>
+    protected Task<EntitySnapshot<T>> CreateAsync(T value, EventProvenance by) =>
+        _value is not null ? throw new EntityExistsException($"{GrainId} exists already") : SaveAsync(value, by);
+
     protected async Task LinkAsync(string entity, EventProvenance by)
     {
         ArgumentException.ThrowIfNullOrEmpty(entity);

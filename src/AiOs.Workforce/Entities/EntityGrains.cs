@@ -11,6 +11,8 @@ public sealed class CustomerGrain(IEventLog events, SiloRuntime runtime, TimePro
 {
     public Task<EntitySnapshot<Customer>> Save(Customer value, EventProvenance by) => SaveAsync(value, by);
 
+    public Task<EntitySnapshot<Customer>> Create(Customer value, EventProvenance by) => CreateAsync(value, by);
+
     public Task<EntitySnapshot<Customer>?> Get() => Task.FromResult(Snapshot());
 
     public Task Link(string entity, EventProvenance by) => LinkAsync(entity, by);
@@ -22,6 +24,8 @@ public sealed class CustomerGrain(IEventLog events, SiloRuntime runtime, TimePro
 public sealed class ProjectGrain(IEventLog events, SiloRuntime runtime, TimeProvider time) : EntityGrain<Project>(events, runtime, time), IProjectGrain
 {
     public Task<EntitySnapshot<Project>> Save(Project value, EventProvenance by) => SaveAsync(value, by);
+
+    public Task<EntitySnapshot<Project>> Create(Project value, EventProvenance by) => CreateAsync(value, by);
 
     public Task<EntitySnapshot<Project>?> Get() => Task.FromResult(Snapshot());
 
@@ -37,6 +41,8 @@ public sealed class ProjectGrain(IEventLog events, SiloRuntime runtime, TimeProv
 public sealed class LeadGrain(IEventLog events, SiloRuntime runtime, TimeProvider time) : EntityGrain<Lead>(events, runtime, time), ILeadGrain
 {
     public Task<EntitySnapshot<Lead>> Save(Lead value, EventProvenance by) => SaveAsync(value, by);
+
+    public Task<EntitySnapshot<Lead>> Create(Lead value, EventProvenance by) => CreateAsync(value, by);
 
     public Task<EntitySnapshot<Lead>?> Get() => Task.FromResult(Snapshot());
 

@@ -4,10 +4,10 @@ namespace AiOs.Workforce.Entities;
 public sealed record Customer(string Name, string? Email = null, string? Company = null, string? Notes = null, string? Tier = null);
 
 /// <summary>A piece of work for a customer.</summary>
-public sealed record Project(string CustomerId, string Name, string Status = "active", DateOnly? DueOn = null);
+public sealed record Project(string CustomerId, string Name, string Status = "active", DateOnly? DueOn = null, string? Description = null);
 
 /// <summary>A prospective customer; <see cref="CustomerId"/> is set once it converted.</summary>
-public sealed record Lead(string Name, string? Email = null, string Source = "unknown", string Stage = "new", string? CustomerId = null);
+public sealed record Lead(string Name, string? Email = null, string Source = "unknown", string Stage = "new", string? CustomerId = null, string? Company = null, string? Notes = null);
 
 /// <summary>Something written for publication: a post, a newsletter, a report.</summary>
 public sealed record ContentItem(string Title, string Channel, string Status = "draft", string? Body = null, string? CustomerId = null);

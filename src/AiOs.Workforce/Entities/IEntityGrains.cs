@@ -15,6 +15,9 @@ public interface ICustomerGrain : IEntityLinks
     /// <summary>Creates or updates the customer; an unchanged value appends nothing.</summary>
     Task<EntitySnapshot<Customer>> Save(Customer value, EventProvenance by);
 
+    /// <summary>Creates it; <see cref="EntityExistsException"/> when it exists already.</summary>
+    Task<EntitySnapshot<Customer>> Create(Customer value, EventProvenance by);
+
     /// <summary>The customer, or null when it was never created.</summary>
     [ReadOnly]
     Task<EntitySnapshot<Customer>?> Get();
@@ -25,6 +28,9 @@ public interface IProjectGrain : IEntityLinks
 {
     Task<EntitySnapshot<Project>> Save(Project value, EventProvenance by);
 
+    /// <summary>Creates it; <see cref="EntityExistsException"/> when it exists already.</summary>
+    Task<EntitySnapshot<Project>> Create(Project value, EventProvenance by);
+
     [ReadOnly]
     Task<EntitySnapshot<Project>?> Get();
 }
@@ -33,6 +39,9 @@ public interface IProjectGrain : IEntityLinks
 public interface ILeadGrain : IEntityLinks
 {
     Task<EntitySnapshot<Lead>> Save(Lead value, EventProvenance by);
+
+    /// <summary>Creates it; <see cref="EntityExistsException"/> when it exists already.</summary>
+    Task<EntitySnapshot<Lead>> Create(Lead value, EventProvenance by);
 
     [ReadOnly]
     Task<EntitySnapshot<Lead>?> Get();

@@ -109,12 +109,141 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GoalCommands_ReachTheServer_WhichSaysTheyAreNotAvailableYet()
+    public async Task GoalsSubmitWatch_FollowsTheGoalToDone_AndExits0()
     {
-        var submit = await RunAsync(_operatorKey, "goals", "submit", "Onboard Acme", "--watch");
+        var run = await RunAsync(_operatorKey, "goals", "submit", "Write a newsletter post about the spring offer", "--watch");
 
-        Assert.Equal(ExitCodes.Unimplemented, submit.ExitCode);
-        Assert.Contains("aios.v1.Goals.SubmitGoal", Assert.Single(submit.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("task_done", run.Output, StringComparison.Ordinal);
+        Assert.EndsWith(": done", run.Output.TrimEnd(), StringComparison.Ordinal);
+        Assert.Empty(run.Error);
+    }
+
+    [Fact]
+    public async Task GoalsListAndGet_ShowTheGoal_AsATableAndAsJson()
+    {
+        var submitted = await RunAsync(_operatorKey, "goals", "submit", "Write an article on pricing", "-o", "json");
+        using var json = JsonDocument.Parse(submitted.Output);
+        var goalId = json.RootElement.GetProperty("goalId").GetString()!;
+
+        var list = await RunAsync(_operatorKey, "goals", "list");
+        var get = await RunAsync(_operatorKey, "goals", "get", goalId, "-o", "json");
+
+        Assert.Equal(ExitCodes.Ok, list.ExitCode);
+        Assert.Contains(goalId, list.Output, StringComparison.Ordinal);
+        Assert.Contains("Write an article on pricing", list.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, get.ExitCode);
+        using var goal = JsonDocument.Parse(get.Output);
+        Assert.Equal("submitted", goal.RootElement.GetProperty("history")[0].GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownGoal_IsOneLine_ExitCode4()
+    {
+        var run = await RunAsync(_operatorKey, "goals", "get", "g-0000000000000000");
+
+        Assert.Equal(ExitCodes.NotFound, run.ExitCode);
+        Assert.Equal("aios: not found: no goal 'g-0000000000000000'", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public async Task CustomersProjectsLeads_AddGetListUpdate()
+    {
+        Assert.Equal(ExitCodes.Ok, (await RunAsync(_operatorKey, "customers", "add", "Acme Ltd", "--id", "acme", "--email", "ops@acme.example")).ExitCode);
+        var project = await RunAsync(_operatorKey, "projects", "add", "Website", "--customer", "acme", "--id", "acme-web");
+        var lead = await RunAsync(_operatorKey, "leads", "add", "Globex", "--id", "globex", "--source", "referral");
+        var update = await RunAsync(_operatorKey, "customers", "update", "acme", "--tier", "key-account");
+        var projects = await RunAsync(_operatorKey, "projects", "list", "--customer", "acme", "-o", "json");
+        var leads = await RunAsync(_operatorKey, "leads", "update", "globex", "--status", "qualified");
+        var customer = await RunAsync(_operatorKey, "customers", "get", "acme");
+        var twice = await RunAsync(_operatorKey, "customers", "add", "Acme again", "--id", "acme");
+
+        Assert.Equal(ExitCodes.Ok, project.ExitCode);
+        Assert.Equal(ExitCodes.Ok, lead.ExitCode);
+        Assert.Equal(ExitCodes.Ok, update.ExitCode);
+        Assert.Contains("key-account", update.Output, StringComparison.Ordinal);
+        Assert.Equal("acme-web", JsonDocument.Parse(projects.Output).RootElement.GetProperty("projects")[0].GetProperty("projectId").GetString());
+        Assert.Contains("qualified", leads.Output, StringComparison.Ordinal);
+        Assert.Contains("acme-web", customer.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Conflict, twice.ExitCode);
+        Assert.Equal("aios: exists already: customer.customer_id: exists already", Assert.Single(twice.ErrorLines));
+    }
+
+    [Fact]
+    public async Task BadEntityInput_IsInvalid_ExitCode2()
+    {
+        var run = await RunAsync(_operatorKey, "customers", "add", "Acme", "--email", "nope");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.StartsWith("aios: invalid: customer.email:", Assert.Single(run.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Roles_DefineListGet_AndABuiltInCannotBeReplaced()
+    {
+        var defined = await RunAsync(_operatorKey, "roles", "define", "translator", "--accepts", "a text", "--returns", "its translation", "--tier", "large");
+        var list = await RunAsync(_operatorKey, "roles", "list");
+        var get = await RunAsync(_operatorKey, "roles", "get", "translator", "-o", "json");
+        var builtIn = await RunAsync(_operatorKey, "roles", "define", "writer", "--accepts", "x", "--returns", "y");
+
+        Assert.Equal(ExitCodes.Ok, defined.ExitCode);
+        Assert.Contains("translator", list.Output, StringComparison.Ordinal);
+        Assert.Contains("researcher", list.Output, StringComparison.Ordinal);
+        Assert.Equal("MODEL_TIER_LARGE", JsonDocument.Parse(get.Output).RootElement.GetProperty("modelTier").GetString());
+        Assert.Equal(ExitCodes.Conflict, builtIn.ExitCode);
+    }
+
+    [Fact]
+    public async Task EventsQuery_ShowsBusinessChanges()
+    {
+        await RunAsync(_operatorKey, "customers", "add", "Evented Inc", "--id", "evented");
+
+        var run = await RunAsync(_operatorKey, "events", "query", "--type", "customer", "--key", "evented");
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains("customer.created", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EventsWatch_ReplaysFromASequence_ThenPrintsNewEventsLive_UntilCancelled()
+    {
+        await RunAsync(_operatorKey, "customers", "add", "Before", "--id", "before");
+        using var query = JsonDocument.Parse((await RunAsync(_operatorKey, "events", "query", "--type", "customer", "-o", "json")).Output);
+        var after = query.RootElement.GetProperty("lastSequence").GetString()!;
+        await RunAsync(_operatorKey, "customers", "add", "Replayed", "--id", "replayed");
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var output = new LockedWriter();
+        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = _host.Endpoint.ToString(), ["AIOS_API_KEY"] = _operatorKey };
+
+        var watch = AiOsCli.RunAsync(["events", "watch", "--type", "customer", "--after", after], output, TextWriter.Null, name => environment.GetValueOrDefault(name), cancel.Token);
+        await AiOs.Testing.Eventually.WaitUntilAsync(() => output.Text.Contains("customer/replayed", StringComparison.Ordinal), "the watch replays the event after the sequence");
+        await RunAsync(_operatorKey, "customers", "add", "Live", "--id", "live");
+        await AiOs.Testing.Eventually.WaitUntilAsync(() => output.Text.Contains("customer/live", StringComparison.Ordinal), "the watch prints the new event");
+        await cancel.CancelAsync();
+        await watch;
+
+        Assert.DoesNotContain("customer/before", output.Text, StringComparison.Ordinal);
+        Assert.Contains("customer.created", output.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AServiceThisSiloDoesNotServe_IsExitCode6_NamingTheMethod()
+    {
+        // Every service of the contract is served by a full silo; one built without the approvals service shows how the
+        // CLI reports a method the server knows of but does not serve.
+        await using var partial = await ApiHost.StartAsync(services: s =>
+        {
+            foreach (var approvals in s.Where(d => d.ImplementationType == typeof(AiOs.Api.Services.ApprovalsService)).ToList())
+            {
+                s.Remove(approvals);
+            }
+        });
+        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = partial.Endpoint.ToString(), ["AIOS_API_KEY"] = await partial.CreateKeyAsync(ApiKeyScopes.Operator) };
+
+        var approvals = await RunWithEnvironmentAsync(environment, "approvals", "list");
+
+        Assert.Equal(ExitCodes.Unimplemented, approvals.ExitCode);
+        Assert.Contains("aios.v1.Approvals.ListApprovals", Assert.Single(approvals.ErrorLines), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -167,6 +296,47 @@ public sealed class CliTests : IAsyncLifetime
         using var error = new StringWriter();
         var exitCode = await AiOsCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());
+    }
+
+    // Read by the test while the command writes from its own task.
+    private sealed class LockedWriter : StringWriter
+    {
+        private readonly Lock _lock = new();
+
+        public string Text
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return ToString();
+                }
+            }
+        }
+
+        public override void Write(char value)
+        {
+            lock (_lock)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            lock (_lock)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void WriteLine(string? value)
+        {
+            lock (_lock)
+            {
+                base.WriteLine(value);
+            }
+        }
     }
 
     private sealed record CliRun(int ExitCode, string Output, string Error)

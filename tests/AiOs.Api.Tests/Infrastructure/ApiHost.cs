@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AiOs.Api.Tests.Infrastructure;
 
-/// <summary>A real silo (SQLite in a temporary directory) serving the API on a free loopback port.</summary>
+/// <summary>A real silo (SQLite in a temporary directory) with the workforce (offline models) serving the API on a free
+/// loopback port.</summary>
 public sealed class ApiHost : IAsyncDisposable
 {
     private readonly TempDirectory? _ownedDirectory;
@@ -41,7 +42,12 @@ public sealed class ApiHost : IAsyncDisposable
         var directory = dataDirectory ?? owned!.Path;
         try
         {
-            var started = await TestSilo.StartAsync(typeof(ApiHost).Assembly, silo: silo, services: s =>
+            // The workforce's grains always: the business services of the API call them.
+            var started = await TestSilo.StartAsync(typeof(ApiHost).Assembly, silo: s =>
+            {
+                s.AddGrains(typeof(AiOs.Workforce.Coordinator.CoordinatorGrain).Assembly);
+                silo?.Invoke(s);
+            }, services: s =>
             {
                 s.AddAiOsSqliteStorage(o => o.DataDirectory = directory);
                 s.AddAiOsApi(configure: o =>

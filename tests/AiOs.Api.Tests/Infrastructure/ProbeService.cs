@@ -1,13 +1,26 @@
 using AiOs.Api.Server;
 using AiOs.Api.V1;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AiOs.Api.Tests.Infrastructure;
 
-/// <summary>Binds methods of the contract that have no implementation yet (Goals/GetGoal, Goals/SubmitGoal,
-/// Entities/CreateCustomer) to behaviour a test sets, so that the server's handling of what methods do (throw, wait,
-/// call grains) is tested through the real dispatcher.</summary>
+/// <summary>Binds Goals/GetGoal, Goals/SubmitGoal and Customers/CreateCustomer to behaviour a test sets (in place of
+/// their real services), so that the server's handling of what methods do (throw, wait, call grains) is tested through
+/// the real dispatcher.</summary>
 public sealed class ProbeService : IGrpcService
 {
+    /// <summary>Puts the probe in place of the services whose methods it binds.</summary>
+    public void ReplaceServices(IServiceCollection services)
+    {
+        foreach (var replaced in services.Where(d => d.ServiceType == typeof(IGrpcService)
+            && (d.ImplementationType == typeof(AiOs.Api.Services.GoalsService) || d.ImplementationType == typeof(AiOs.Api.Services.CustomersService))).ToList())
+        {
+            services.Remove(replaced);
+        }
+
+        services.AddSingleton<IGrpcService>(this);
+    }
+
     public Func<GetGoalRequest, ServerCallContext, Task<Goal>> GetGoal { get; set; } = (r, _) => Task.FromResult(new Goal { GoalId = r.GoalId });
 
     public Func<SubmitGoalRequest, ServerCallContext, Task<Goal>> SubmitGoal { get; set; } = (r, _) => Task.FromResult(new Goal { Text = r.Text });

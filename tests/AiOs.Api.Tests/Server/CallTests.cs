@@ -3,7 +3,6 @@ using AiOs.Api.Tests.Infrastructure;
 using AiOs.Api.V1;
 using AiOs.Client;
 using AiOs.Grpc;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace AiOs.Api.Tests.Server;
 
@@ -17,7 +16,16 @@ public sealed class CallTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ApiHost.StartAsync(services: s => s.AddSingleton<AiOs.Api.Server.IGrpcService>(_probe));
+        _host = await ApiHost.StartAsync(services: s =>
+        {
+            _probe.ReplaceServices(s);
+
+            // A contract service with no implementation registered: the server still knows its methods.
+            foreach (var approvals in s.Where(d => d.ImplementationType == typeof(AiOs.Api.Services.ApprovalsService)).ToList())
+            {
+                s.Remove(approvals);
+            }
+        });
         _operator = _host.Client(await _host.CreateKeyAsync(ApiKeyScopes.Operator));
     }
 
@@ -190,11 +198,11 @@ public sealed class CallTests : IAsyncLifetime
     [Fact]
     public async Task MethodWithoutBackingYet_IsUnimplemented_SayingWhy()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _operator.ListGoalsAsync(new ListGoalsRequest()));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _operator.ListApprovalsAsync(new ListApprovalsRequest()));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Contains("aios.v1.Goals.ListGoals", error.Detail, StringComparison.Ordinal);
-        Assert.Contains("workforce", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("aios.v1.Approvals.ListApprovals", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("does not serve it", error.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,6 @@ using AiOs.Cli;
 using AiOs.Client;
 using AiOs.Grpc;
 using AiOs.Persistence.Spend;
-using AiOs.Workforce.Budgets;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using ContractScope = AiOs.Api.V1.BudgetScope;
@@ -24,9 +23,8 @@ public sealed class SpendTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ApiHost.StartAsync(
-            services: s => s.AddAiOsWorkforce(models: m => m.Currency = "EUR"),
-            silo: b => b.AddGrains(typeof(BudgetsGrain).Assembly));
+        // The workforce's grains (the budgets among them) are in every ApiHost.
+        _host = await ApiHost.StartAsync(services: s => s.AddAiOsWorkforce(models: m => m.Currency = "EUR"));
         _operator = _host.Client(_host.InitialOperatorKey);
     }
 

@@ -1,0 +1,43 @@
+namespace AiOs.Workforce.Goals;
+
+/// <summary>A goal's submission, keyed by the goal id. Its state is its event stream (<c>goal.submitted</c>), so the
+/// submission is in the event log like every other change of business state.</summary>
+public interface IGoalGrain : IGrainWithStringKey
+{
+    /// <summary>Records the submission (the first one wins: a repeated submission returns the stored one), lists the goal
+    /// in the index and hands it to its coordinator. Every step is repeated on a repeated call, so a call that failed half
+    /// way is completed by its retry.</summary>
+    Task<GoalSubmission> Submit(GoalSubmission submission);
+
+    /// <summary>Records who cancelled the goal and why (<c>goal.cancelled</c>), then cancels it at its coordinator.</summary>
+    Task Cancel(string reason, string source, string actor);
+
+    /// <summary>The submission, or null when no goal has this id.</summary>
+    [ReadOnly]
+    Task<GoalSubmission?> Get();
+}
+
+/// <summary>The goals submitted on one UTC day, keyed <c>yyyy-MM-dd</c>, newest first. Sharding the index by day keeps
+/// each grain's state small and spreads days over the cluster's partitions; the days themselves are listed by
+/// <see cref="IGoalDaysGrain"/>.</summary>
+public interface IGoalIndexGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a goal (idempotent) and makes sure its day is listed.</summary>
+    Task Add(GoalListing listing);
+
+    /// <summary>Up to <paramref name="limit"/> goals after <paramref name="after"/> (null: from the newest) in newest-first
+    /// order, only those for <paramref name="customerId"/> and <paramref name="projectId"/> when given.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<GoalListing>> Page(GoalPosition? after, string? customerId, string? projectId, int limit);
+}
+
+/// <summary>The days that have goals, keyed <see cref="GoalIndex.DaysKey"/>.</summary>
+public interface IGoalDaysGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a day (idempotent).</summary>
+    Task Add(string day);
+
+    /// <summary>Every day with goals, newest first.</summary>
+    [ReadOnly]
+    Task<IReadOnlyList<string>> Days();
+}
