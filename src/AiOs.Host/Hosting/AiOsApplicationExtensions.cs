@@ -3,11 +3,13 @@ namespace AiOs.Host.Hosting;
 /// <summary>Runs the service and turns a failed start into one readable line and exit code 1.</summary>
 public static class AiOsApplicationExtensions
 {
-    /// <summary>Maps the service's endpoints: health probes, and the silo-to-silo endpoint when clustered.</summary>
+    /// <summary>Maps the service's endpoints: health probes, the dashboard at <c>/dashboard</c>, and the silo-to-silo endpoint
+    /// when clustered.</summary>
     public static WebApplication MapAiOs(this WebApplication app)
     {
         app.MapAiOsHealth();
         app.MapAiOsCluster();
+        app.MapAiOsDashboard();
         return app;
     }
 

@@ -1,0 +1,17 @@
+namespace AiOs.Dashboard;
+
+/// <summary>Settings of the dashboard (section <c>AiOs:Dashboard</c>).</summary>
+public sealed class DashboardOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "AiOs:Dashboard";
+
+    /// <summary>Whether the silo serves the dashboard at <c>/dashboard</c>.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long a login lasts; after it the operator logs in again.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How long the dashboard waits for another silo's numbers before showing it as not answering.</summary>
+    public TimeSpan PeerTimeout { get; set; } = TimeSpan.FromSeconds(2);
+}
