@@ -26,8 +26,10 @@ internal static class DashboardEndpoints
     {
         var sessions = endpoints.ServiceProvider.GetRequiredService<DashboardSessions>();
         var page = endpoints.MapGroup(DashboardRoutes.Base).AddEndpointFilter(SecurityHeaders);
-        page.MapGet("", (HttpContext context) => Results.Redirect(DashboardRoutes.Base + "/", permanent: false)).ExcludeFromDescription();
-        page.MapGet("/", (HttpContext context) => StaticAssets.Serve(context, "index.html"));
+        // Routing does not tell "/dashboard" from "/dashboard/"; the page's relative links need the slash.
+        page.MapGet("/", (HttpContext context) => context.Request.Path.Value?.EndsWith('/') == true
+            ? StaticAssets.Serve(context, "index.html")
+            : Results.Redirect(DashboardRoutes.Base + "/", permanent: false));
         page.MapGet("/assets/{name}", (HttpContext context, string name) => StaticAssets.Serve(context, name));
 
         var api = endpoints.MapGroup(DashboardRoutes.Api).AddEndpointFilter(SecurityHeaders).AddEndpointFilter(NoStore);

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace AiOs.Dashboard;
@@ -12,4 +14,21 @@ internal static class DashboardJson
         Converters = { new JsonStringEnumConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
+
+    private static readonly JsonSerializerOptions ReadableIndented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions ReadableCompact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Stored JSON (state, event payloads) rewritten for people: characters such as &lt; shown as themselves, not
+    /// as \u003C escapes. Safe only because the page writes it as text, never as HTML. Null when it is not JSON.</summary>
+    public static string? Readable(string json, bool indented)
+    {
+        try
+        {
+            return JsonNode.Parse(json)?.ToJsonString(indented ? ReadableIndented : ReadableCompact);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using AiOs.Persistence;
 using AiOs.Persistence.Events;
 using AiOs.Runtime;
@@ -71,17 +70,7 @@ internal sealed class GrainInspector(SiloRuntime runtime, LocalSilo local, Clust
         return new GrainInspection(grain.Type, grain.Key, states, active, reminderViews, events);
     }
 
-    private static string Pretty(string json)
-    {
-        try
-        {
-            return JsonNode.Parse(json)?.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) ?? json;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return json;
-        }
-    }
+    private static string Pretty(string json) => DashboardJson.Readable(json, indented: true) ?? json;
 }
 
 /// <summary>The inspector's answer. Empty <see cref="States"/> means the grain has no stored state; a null
@@ -102,5 +91,6 @@ public sealed record ReminderView(string GrainType, string GrainKey, string Name
 public sealed record EventView(long Sequence, DateTimeOffset At, string GrainType, string? GrainKey, string Kind, string? Payload, string Source, string Actor)
 {
     public static EventView From(StoredEvent e) =>
-        new(e.Sequence, e.OccurredAt, e.StreamType, e.StreamKey, e.Kind, e.Payload, e.Provenance.Source, e.Provenance.Actor);
+        new(e.Sequence, e.OccurredAt, e.StreamType, e.StreamKey, e.Kind, e.Payload is null ? null : DashboardJson.Readable(e.Payload, indented: false) ?? e.Payload,
+            e.Provenance.Source, e.Provenance.Actor);
 }

@@ -17,11 +17,17 @@
       else if (name.startsWith('on')) el.addEventListener(name.slice(2), value);
       else el.setAttribute(name, value === true ? '' : String(value));
     }
-    append(el, children);
+    append(el, ...children);
     return el;
   }
 
-  function append(el, children) {
+  // Replaces an element's children; like append, it skips null/false and flattens arrays (replaceChildren would write them as text).
+  function fill(el, ...children) {
+    el.textContent = '';
+    return append(el, ...children);
+  }
+
+  function append(el, ...children) {
     for (const child of children.flat()) {
       if (child === null || child === undefined || child === false) continue;
       el.append(child instanceof Node ? child : document.createTextNode(String(child)));
@@ -142,7 +148,7 @@
   async function buildNav() {
     panels = await api('panels').catch(() => []);
     const nav = document.getElementById('nav');
-    nav.replaceChildren(
+    fill(nav,
       ...Object.entries(views).map(([name, v]) => h('a', { href: '#/' + name, 'data-view': name, text: v.title })),
       ...panels.map(p => h('a', { href: '#/panel/' + p.name, 'data-view': 'panel/' + p.name, class: p.available ? null : 'unavailable', text: p.title })));
   }
@@ -153,7 +159,7 @@
     const params = new URLSearchParams(query || '');
     if (current) current.stop();
     const view = document.getElementById('view');
-    view.replaceChildren();
+    view.textContent = '';
     for (const a of document.querySelectorAll('#nav a')) {
       const name = a.getAttribute('data-view');
       a.classList.toggle('active', path === name || path.startsWith(name + '/'));
@@ -232,7 +238,7 @@
         if (series.length) since = series[series.length - 1].t;
         while (series.length > 300) series.shift();
         status.textContent = `${data.silos.length} silo(s) · updated ${new Date().toLocaleTimeString()}`;
-        silos.replaceChildren(table([
+        fill(silos, table([
           { title: 'Silo', value: s => s.siloId },
           { title: 'Status', value: s => pill(s.status) },
           { title: 'Uptime', value: s => span(Math.max(0, Math.round((Date.now() - new Date(s.startedAt)) / 1000))) },
@@ -271,14 +277,14 @@
       if (!last) return;
       for (const b of sorter.querySelectorAll('button')) b.classList.toggle('active', b.getAttribute('data-order') === order);
       const siloIds = last.silos.map(s => s.siloId);
-      types.replaceChildren(table([
+      fill(types, table([
         { title: 'Grain type', value: t => h('a', { href: '#/inspector?type=' + encodeURIComponent(t.grainType), text: t.grainType }) },
         { title: 'Activations', num: true, value: t => num(t.activations) },
         ...siloIds.map(id => ({ title: id, num: true, value: t => num(t.perSilo[id] || 0) })),
       ], last.grainTypes, 'grain-type-table'));
       const key = { calls: m => m.calls, latency: m => Number(m.p99Us === 'Infinity' ? Infinity : m.p99Us), errors: m => m.errors }[order];
       const rows = [...last.methods].sort((a, b) => key(b) - key(a)).slice(0, 25);
-      methods.replaceChildren(table([
+      fill(methods, table([
         { title: 'Grain type', value: m => m.grainType },
         { title: 'Method', value: m => m.method },
         { title: 'Calls', num: true, value: m => num(m.calls) },
@@ -289,7 +295,7 @@
       ], rows, 'method-table'));
     }
     ctx.every(2000, async () => {
-      try { last = await api('cluster?since=' + Math.floor(Date.now() / 1000)); refresh(); } catch (error) { if (error.status !== 401) types.replaceChildren(failure(error)); }
+      try { last = await api('cluster?since=' + Math.floor(Date.now() / 1000)); refresh(); } catch (error) { if (error.status !== 401) fill(types, failure(error)); }
     });
   }
 
@@ -308,7 +314,7 @@
     append(ctx.view, h('h1', { text: 'Grain inspector' }), form, result);
     if (!ctx.params.has('type') || !ctx.params.has('key')) return;
     api(`grains?type=${encodeURIComponent(ctx.params.get('type'))}&key=${encodeURIComponent(ctx.params.get('key'))}`).then(g => {
-      result.replaceChildren(
+      fill(result,
         h('h2', {}, 'Grain ', h('code', { id: 'inspected-id', text: `${g.grainType}/${g.grainKey}` })),
         g.active
           ? h('p', { id: 'activation' }, 'Active on silo ', h('b', { text: g.active.siloId }), ` since ${time(g.active.since)} (${ago(g.active.since)}), partition ${g.active.partition}, `,
@@ -317,15 +323,15 @@
         h('h2', { text: 'State' }),
         g.states.length === 0
           ? h('p', { id: 'no-state', class: 'notice', text: 'No stored state.' })
-          : g.states.map(s => h('div', { class: 'card state' },
+          : h('div', { id: 'states' }, g.states.map(s => h('div', { class: 'card state' },
             h('div', {}, h('b', { text: s.name }), ` · ETag `, h('code', { class: 'etag', text: s.eTag }), ` · written by ${s.writtenBy} at ${time(s.writtenAt)}`),
-            s.json === null ? h('p', { class: 'muted', text: 'Cleared.' }) : h('pre', { class: 'state-json', text: s.json }))),
+            s.json === null ? h('p', { class: 'muted', text: 'Cleared.' }) : h('pre', { class: 'state-json', text: s.json })))),
         h('h2', { text: 'Reminders' }),
         table([{ title: 'Name', value: r => r.name }, { title: 'Period', value: r => duration(r.period) }, { title: 'Next due', value: r => `${time(r.nextDue)} (${ago(r.nextDue)})` }], g.reminders),
         h('h2', { text: 'Recent events' }),
         table([{ title: '#', num: true, value: e => e.sequence }, { title: 'At', value: e => time(e.at) }, { title: 'Kind', value: e => e.kind },
           { title: 'By', value: e => e.actor }, { title: 'Payload', value: e => h('code', { text: e.payload ?? '(erased)' }) }], g.events));
-    }).catch(error => result.replaceChildren(failure(error)));
+    }).catch(error => fill(result, failure(error)));
   }
 
   // ---- reminders -----------------------------------------------------------------------------------------------------
@@ -336,15 +342,15 @@
     ctx.every(5000, async () => {
       try {
         const data = await api('reminders');
-        if (data.available === false) { body.replaceChildren(h('p', { class: 'notice', text: data.reason })); return; }
-        body.replaceChildren(h('p', { class: 'muted', text: `${data.total} reminder(s), soonest first` }), table([
+        if (data.available === false) { fill(body, h('p', { class: 'notice', text: data.reason })); return; }
+        fill(body, h('p', { class: 'muted', text: `${data.total} reminder(s), soonest first` }), table([
           { title: 'Grain', value: r => h('a', { href: `#/inspector?type=${encodeURIComponent(r.grainType)}&key=${encodeURIComponent(r.grainKey)}`, text: `${r.grainType}/${r.grainKey}` }) },
           { title: 'Name', value: r => r.name },
           { title: 'Period', value: r => duration(r.period) },
           { title: 'Next due', value: r => `${time(r.nextDue)} (${ago(r.nextDue)})` },
           { title: 'Partition', num: true, value: r => r.partition },
         ], data.reminders, 'reminder-table'));
-      } catch (error) { if (error.status !== 401) body.replaceChildren(failure(error)); }
+      } catch (error) { if (error.status !== 401) fill(body, failure(error)); }
     });
   }
 
@@ -362,8 +368,8 @@
     ctx.every(3000, async () => {
       try {
         const goals = await api('goals');
-        if (goals.available === false) { body.replaceChildren(h('p', { class: 'notice', text: goals.reason })); return; }
-        body.replaceChildren(table([
+        if (goals.available === false) { fill(body, h('p', { class: 'notice', text: goals.reason })); return; }
+        fill(body, table([
           { title: 'Goal', value: g => h('a', { href: '#/goals/' + encodeURIComponent(g.goalId), text: g.goalId }) },
           { title: 'What', value: g => g.text },
           { title: 'Status', value: g => pill(g.phase) },
@@ -371,7 +377,7 @@
           { title: 'Escalation', value: g => g.escalation || '' },
           { title: 'Updated', value: g => ago(g.updatedAt) },
         ], goals, 'goal-table'));
-      } catch (error) { if (error.status !== 401) body.replaceChildren(failure(error)); }
+      } catch (error) { if (error.status !== 401) fill(body, failure(error)); }
     });
   }
 
@@ -426,7 +432,7 @@
           try { const r = await api(`goals/${encodeURIComponent(goalId)}/cancel`, { method: 'POST', body: '{}' }); message.textContent = `Goal is now ${r.phase}.`; }
           catch (error) { message.textContent = 'Refused: ' + error.message; message.className = 'error'; }
         });
-        body.replaceChildren(
+        fill(body,
           h('h1', {}, 'Goal ', h('code', { text: g.goalId })),
           h('p', {}, pill(g.phase), ' ', progress(g.tasksDone, g.tasksTotal), ' ', g.text),
           g.escalation ? h('p', { class: 'notice', text: 'Escalated: ' + g.escalation }) : null,
@@ -434,7 +440,7 @@
           h('h2', { text: 'Plan' }), g.plan.length ? h('div', { class: 'card' }, planGraph(g.plan)) : h('p', { class: 'muted', text: 'Not planned yet.' }),
           h('h2', { text: 'History' }), h('ol', { id: 'goal-history' }, d.history.map(line => h('li', { text: line }))),
           h('p', { class: 'notice unavailable', text: 'Model calls with cost, policy decisions and memory items used: not available yet (they come with the policies, budgets and memory features).' }));
-      } catch (error) { if (error.status !== 401) body.replaceChildren(failure(error)); }
+      } catch (error) { if (error.status !== 401) fill(body, failure(error)); }
     });
   }
 
@@ -487,7 +493,7 @@
       try {
         const p = await api('panels/' + encodeURIComponent(name));
         if (!p.available) {
-          body.replaceChildren(h('h1', { text: p.title }), h('p', { class: 'notice unavailable', id: 'not-available', text: 'Not available yet. ' + p.promise }));
+          fill(body, h('h1', { text: p.title }), h('p', { class: 'notice unavailable', id: 'not-available', text: 'Not available yet. ' + p.promise }));
           return;
         }
         const c = p.content;
@@ -508,7 +514,7 @@
           act(a.name, ids, input);
         } });
         const batchActions = [...new Map(c.rows.flatMap(r => r.actions).filter(a => !a.takesInput).map(a => [a.name, a])).values()];
-        body.replaceChildren(h('h1', { text: p.title }), c.note ? h('p', { class: 'muted', text: c.note }) : null,
+        fill(body, h('h1', { text: p.title }), c.note ? h('p', { class: 'muted', text: c.note }) : null,
           (c.charts || []).length ? h('div', { class: 'grid' }, c.charts.map(barChart)) : null,
           batchActions.length ? h('div', {}, 'Selected: ', batchActions.map(a => h('button', { type: 'button', 'data-batch': a.name, disabled: !session.mayAct,
             text: a.label + ' selected', onclick: () => act(a.name, [...selected]) }))) : null,
@@ -518,7 +524,7 @@
             ...c.columns.map((title, i) => ({ title, value: r => r.cells[i] })),
             { title: '', value: r => h('span', {}, r.actions.map(a => button(a, [r.id]))) },
           ], c.rows, 'panel-table'));
-      } catch (error) { if (error.status !== 401) body.replaceChildren(failure(error)); }
+      } catch (error) { if (error.status !== 401) fill(body, failure(error)); }
     }
     load();
   }

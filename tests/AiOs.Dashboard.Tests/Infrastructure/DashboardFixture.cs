@@ -8,6 +8,7 @@ namespace AiOs.Dashboard.Tests.Infrastructure;
 public sealed class DashboardFixture : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> _pageErrors = [];
     private IPlaywright? _playwright;
 
     public DashboardSilo Silo { get; private set; } = null!;
@@ -42,7 +43,28 @@ public sealed class DashboardFixture : IAsyncLifetime
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 860 } });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
+        var errors = new List<string>();
+        _pageErrors.AddOrUpdate(page, errors);
+        page.PageError += (_, error) =>
+        {
+            lock (errors)
+            {
+                errors.Add(error);
+            }
+        };
         return page;
+    }
+
+    /// <summary>Fails when the page's own script threw (an uncaught error in the dashboard's JavaScript).</summary>
+    public void AssertNoScriptErrors(IPage page)
+    {
+        if (_pageErrors.TryGetValue(page, out var errors))
+        {
+            lock (errors)
+            {
+                Assert.True(errors.Count == 0, "the dashboard's script failed: " + string.Join(" | ", errors));
+            }
+        }
     }
 
     /// <summary>Opens the dashboard and logs in with <paramref name="key"/> through the login form.</summary>
