@@ -18,6 +18,8 @@ root=$(pwd)
 source "$root/scripts/lib/postgres.sh"
 # shellcheck source=scripts/lib/node.sh
 source "$root/scripts/lib/node.sh"
+# shellcheck source=scripts/lib/chromium.sh
+source "$root/scripts/lib/chromium.sh"
 
 runner_filters=()
 only_projects=()
@@ -56,6 +58,9 @@ if [ -z "${AIOS_TEST_POSTGRES:-}" ]; then
 else
   echo "test.sh: using the PostgreSQL server in AIOS_TEST_POSTGRES"
 fi
+
+# Debian's chromium for the dashboard's browser tests (Playwright drives it; it never downloads a browser).
+aios_chromium_ensure
 
 # Real gRPC clients written by others, for the interop tests (from the npm registry, as locked).
 aios_npm_install "$root/tests/AiOs.Api.Interop.Tests/node"

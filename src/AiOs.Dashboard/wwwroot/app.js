@@ -200,7 +200,10 @@
       g.beginPath(); g.moveTo(left, yy); g.lineTo(width - right, yy); g.stroke();
       g.fillText(format(v), 2, yy + 4);
     }
-    for (const [label, t] of [['-5 min', from], ['-2.5 min', from + 150], ['now', now - 8]]) g.fillText(label, x(t), height - 4);
+    g.textAlign = 'left'; g.fillText('-5 min', x(from), height - 4);
+    g.textAlign = 'center'; g.fillText('-2.5 min', x(from + 150), height - 4);
+    g.textAlign = 'right'; g.fillText('now', x(now), height - 4);
+    g.textAlign = 'left';
     for (const s of series) {
       g.strokeStyle = s.color; g.lineWidth = 1.5; g.beginPath();
       let started = false;
