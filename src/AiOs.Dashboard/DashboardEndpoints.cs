@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using AiOs.Cluster;
 using AiOs.Dashboard.Access;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AiOs.Dashboard;
 
@@ -66,11 +68,19 @@ internal static class DashboardEndpoints
         }
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext context, DashboardSessions sessions, ILogger<DashboardSessions> logger)
+    private static async Task<IResult> LoginAsync(
+        HttpContext context, DashboardSessions sessions, IOptions<DashboardOptions> options, ILogger<DashboardSessions> logger)
     {
         if (!SameOrigin.Holds(context))
         {
             return Results.Json(new { error = "the request came from another origin" }, statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        // An API key must not cross a network in clear: without TLS, logins are taken on loopback only.
+        if (!context.Request.IsHttps && context.Connection.LocalIpAddress is { } local && !IPAddress.IsLoopback(local) && !options.Value.AllowInsecureRemote)
+        {
+            return Results.Json(new { error = "this silo serves the dashboard without TLS, so it takes logins only on loopback (use an SSH tunnel or " +
+                "kubectl port-forward), unless AiOs:Dashboard:AllowInsecureRemote is set" }, statusCode: StatusCodes.Status403Forbidden);
         }
 
         LoginRequest? request;
