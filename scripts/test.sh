@@ -20,6 +20,8 @@ source "$root/scripts/lib/postgres.sh"
 source "$root/scripts/lib/node.sh"
 # shellcheck source=scripts/lib/smtp.sh
 source "$root/scripts/lib/smtp.sh"
+# shellcheck source=scripts/lib/chromium.sh
+source "$root/scripts/lib/chromium.sh"
 
 runner_filters=()
 only_projects=()
@@ -61,6 +63,8 @@ fi
 
 # A real SMTP server for the connector tests (Debian's python3-aiosmtpd; the tests start their own instances).
 aios_smtp_ensure
+# Debian's chromium for the dashboard's browser tests (Playwright drives it; it never downloads a browser).
+aios_chromium_ensure
 
 # Real gRPC clients written by others, for the interop tests (from the npm registry, as locked).
 aios_npm_install "$root/tests/AiOs.Api.Interop.Tests/node"

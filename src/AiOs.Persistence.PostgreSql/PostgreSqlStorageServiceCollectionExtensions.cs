@@ -37,6 +37,7 @@ public static class PostgreSqlStorageServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
         services.AddSingleton<IStorageProvider>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IGrainStateStore>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
+        services.AddSingleton<IGrainStateBrowser>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IMembershipTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());
         services.AddSingleton<IPartitionLeaseTable>(sp => sp.GetRequiredService<PostgreSqlStorageProvider>());

@@ -35,6 +35,7 @@ public static class SqliteStorageServiceCollectionExtensions
             sp.GetService<TimeProvider>()));
         services.AddSingleton<IStorageProvider>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IGrainStateStore>(sp => sp.GetRequiredService<SqliteStorageProvider>());
+        services.AddSingleton<IGrainStateBrowser>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<SqliteStorageProvider>());
         services.AddSingleton<IActionLedger>(sp => sp.GetRequiredService<SqliteStorageProvider>());

@@ -91,6 +91,12 @@ public sealed class SiloRuntime : IAsyncDisposable
         return counts;
     }
 
+    /// <summary>The activation of <paramref name="grainId"/> in this silo, for inspection; null when it is not active here.</summary>
+    public ActivationDescription? DescribeActivation(GrainId grainId) =>
+        Catalog.Find(grainId) is { } activation
+            ? new ActivationDescription(activation.GrainId, activation.Partition, activation.CreatedAt, activation.State.ToString(), activation.Load.Running, activation.Load.Waiting)
+            : null;
+
     /// <summary>The reminders this silo has scheduled (those of the partitions it owns), for inspection.</summary>
     public IReadOnlyList<ReminderEntry> ScheduledReminders => Reminders.Scheduled();
 

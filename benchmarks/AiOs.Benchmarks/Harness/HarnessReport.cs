@@ -16,6 +16,11 @@ public static class HarnessReport
             results.AddRange(await CallHarness.RunAsync(duration, warmup));
         }
 
+        if (scenarios.Contains("dashboard"))
+        {
+            results.AddRange(await DashboardHarness.RunAsync(duration, warmup));
+        }
+
         if (scenarios.Contains("state"))
         {
             results.AddRange(await StateWriteHarness.RunAsync(duration, warmup));

@@ -66,6 +66,10 @@ public static class ClusterHostingExtensions
             () => sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Port,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("AiOs.Cluster.Endpoint")));
         services.TryAddSingleton<ClusterStatus>();
+        services.TryAddSingleton(sp => new ClusterPeers(
+            sp.GetRequiredService<ClusterMembership>(),
+            sp.GetRequiredService<ClusterTransport>(),
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value));
         services.AddHostedService<ClusterAgent>();
 
         var listen = section.Get<ClusterOptions>() ?? new ClusterOptions();

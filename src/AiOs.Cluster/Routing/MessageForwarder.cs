@@ -66,6 +66,7 @@ internal sealed class MessageForwarder : IMessageForwarder, IDisposable
         }
 
         var remaining = Remaining(message);
+        _transport.Value.Traffic.CountForwarded();
         if (!_transport.Value.Connect(address).TrySend(message, partition, remaining))
         {
             Reroute(message, partition, address);

@@ -144,6 +144,7 @@ internal sealed class ClusterEndpoint(SiloRuntime runtime, ClusterTransport tran
             return;
         }
 
+        transport.Traffic.CountReceived();
         var sink = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var message = new Message(call.Request, call.Target, runtime.Time.GetTimestamp() + ToTicks(call.Remaining), caller: null, call.Kind)
         {

@@ -34,6 +34,9 @@ internal sealed class ClusterTransport : IAsyncDisposable
 
     public HttpMessageInvoker Http { get; }
 
+    /// <summary>Counts of calls sent to and received from peers.</summary>
+    public ClusterTraffic Traffic { get; } = new();
+
     /// <summary>The secret presented to peers; set when the cluster is joined.</summary>
     public string Secret { get; set; } = string.Empty;
 

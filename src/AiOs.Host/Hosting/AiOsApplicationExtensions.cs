@@ -3,12 +3,14 @@ namespace AiOs.Host.Hosting;
 /// <summary>Runs the service and turns a failed start into one readable line and exit code 1.</summary>
 public static class AiOsApplicationExtensions
 {
-    /// <summary>Maps the service's endpoints: health probes, the connectors' endpoints, and the silo-to-silo endpoint when clustered.</summary>
+    /// <summary>Maps the service's endpoints: health probes, the connectors' endpoints, the dashboard at <c>/dashboard</c>, and
+    /// the silo-to-silo endpoint when clustered.</summary>
     public static WebApplication MapAiOs(this WebApplication app)
     {
         app.MapAiOsHealth();
         app.MapAiOsCluster();
         app.MapAiOsConnectors();
+        app.MapAiOsDashboard();
         return app;
     }
 

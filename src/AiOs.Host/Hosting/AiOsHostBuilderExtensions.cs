@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace AiOs.Host.Hosting;
 
-/// <summary>Composes the service from configuration: options, storage, the silo with the workforce, the gRPC API, Kestrel and health checks.</summary>
+/// <summary>Composes the service from configuration: options, storage, the silo with the workforce, the gRPC API, the dashboard, Kestrel and health checks.</summary>
 public static class AiOsHostBuilderExtensions
 {
     /// <summary>Adds everything the AiOs service runs. <paramref name="silo"/> adds to the silo (grains, filters); the
@@ -54,6 +54,8 @@ public static class AiOsHostBuilderExtensions
                 api.DataDirectory = host.DataDirectory;
             }
         });
+
+        services.AddAiOsDashboard(configuration);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -13,7 +13,7 @@ public sealed class AiOsHostOptions
     /// <summary>The storage provider: <c>sqlite</c> (embedded, one silo) or <c>postgresql</c> (production and clusters).</summary>
     public string Storage { get; set; } = "sqlite";
 
-    /// <summary>The HTTP endpoint (health, and later the API and dashboard).</summary>
+    /// <summary>The HTTP endpoint (health probes and the dashboard).</summary>
     public HttpEndpointOptions Http { get; set; } = new();
 }
 

@@ -23,6 +23,11 @@ internal sealed class StartupBanner(
             var address = server.Features.Get<IServerAddressesFeature>()?.Addresses
                 .FirstOrDefault(a => clusterPort is null || !a.EndsWith($":{clusterPort}", StringComparison.Ordinal)) ?? "(unknown)";
             Console.Out.WriteLine($"AiOs is running at {address}  (health: {address}/healthz)");
+            if (services.GetService<IOptions<AiOs.Dashboard.DashboardOptions>>()?.Value is { Enabled: true })
+            {
+                Console.Out.WriteLine($"  dashboard at {address}/dashboard/ (log in with an operator or read-only API key)");
+            }
+
             if (api.Address is { } apiAddress)
             {
                 Console.Out.WriteLine($"  gRPC API (aios.v1) at {apiAddress}");

@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(AiOs.Dashboard.Tests.Infrastructure.DashboardFixture))]
