@@ -26,7 +26,6 @@ internal static class DashboardEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var sessions = endpoints.ServiceProvider.GetRequiredService<DashboardSessions>();
         var page = endpoints.MapGroup(DashboardRoutes.Base).AddEndpointFilter(SecurityHeaders);
         // Routing does not tell "/dashboard" from "/dashboard/"; the page's relative links need the slash.
         page.MapGet("/", (HttpContext context) => context.Request.Path.Value?.EndsWith('/') == true
@@ -37,7 +36,7 @@ internal static class DashboardEndpoints
         var api = endpoints.MapGroup(DashboardRoutes.Api).AddEndpointFilter(SecurityHeaders).AddEndpointFilter(NoStore);
         api.MapPost("/login", LoginAsync);
 
-        var read = api.MapGroup("").AddEndpointFilter(new DashboardAccessFilter(sessions, DashboardAccess.Read));
+        var read = api.MapGroup("").AddEndpointFilter(new DashboardAccessFilter(DashboardAccess.Read));
         read.MapGet("/session", (HttpContext context) => SessionView(DashboardAccessFilter.SessionOf(context)));
         read.MapGet("/cluster", (ClusterOverview overview, long? since, CancellationToken ct) => overview.ReadAsync(since ?? 0, ct));
         read.MapGet("/grains", InspectAsync);
@@ -51,14 +50,14 @@ internal static class DashboardEndpoints
         read.MapGet("/panels", (DashboardPanels panels) => Results.Json(panels.List(), DashboardJson.Options));
         read.MapGet("/panels/{name}", PanelAsync);
 
-        api.MapPost("/logout", (HttpContext context) =>
+        api.MapPost("/logout", (HttpContext context, DashboardSessions sessions) =>
         {
             sessions.Logout(context);
             context.Response.Cookies.Delete(DashboardSessions.CookieName, sessions.CookieFor(context, null));
             return Results.NoContent();
-        }).AddEndpointFilter(new DashboardAccessFilter(sessions, DashboardAccess.Session));
+        }).AddEndpointFilter(new DashboardAccessFilter(DashboardAccess.Session));
 
-        var act = api.MapGroup("").AddEndpointFilter(new DashboardAccessFilter(sessions, DashboardAccess.Act));
+        var act = api.MapGroup("").AddEndpointFilter(new DashboardAccessFilter(DashboardAccess.Act));
         act.MapPost("/goals/{goalId}/cancel", CancelGoalAsync);
         act.MapPost("/panels/{name}/actions/{action}", PanelActionAsync);
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AiOs.Dashboard.Access;
 
@@ -17,7 +18,9 @@ internal enum DashboardAccess
 
 /// <summary>Guards every data endpoint: no session, 401. Guards every state-changing request besides: a request from
 /// another origin or without the session's CSRF token, 403 with the reason; and every action: a read-only key, 403.</summary>
-internal sealed class DashboardAccessFilter(DashboardSessions sessions, DashboardAccess access) : IEndpointFilter
+// Sessions are resolved per request, not when the endpoints are mapped: mapping happens before the host validates its
+// settings, and a bad setting must end the start with its own message, not with a missing service.
+internal sealed class DashboardAccessFilter(DashboardAccess access) : IEndpointFilter
 {
     /// <summary>The session of the request, for handlers (set by this filter).</summary>
     public const string SessionItem = "aios.dashboard.session";
@@ -25,6 +28,7 @@ internal sealed class DashboardAccessFilter(DashboardSessions sessions, Dashboar
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        var sessions = http.RequestServices.GetRequiredService<DashboardSessions>();
         var session = await sessions.FindAsync(http).ConfigureAwait(false);
         if (session is null)
         {
