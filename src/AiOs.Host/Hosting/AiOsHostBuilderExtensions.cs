@@ -56,6 +56,7 @@ public static class AiOsHostBuilderExtensions
         });
 
         services.AddAiOsDashboard(configuration);
+        services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.ApprovalsPanel>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
