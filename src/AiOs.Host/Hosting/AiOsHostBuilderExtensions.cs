@@ -57,6 +57,7 @@ public static class AiOsHostBuilderExtensions
 
         services.AddAiOsDashboard(configuration);
         services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.ApprovalsPanel>();
+        services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.SpendPanel>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
