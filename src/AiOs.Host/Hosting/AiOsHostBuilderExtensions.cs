@@ -58,6 +58,7 @@ public static class AiOsHostBuilderExtensions
         services.AddAiOsDashboard(configuration);
         services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.ApprovalsPanel>();
         services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.SpendPanel>();
+        services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.SchedulesPanel>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -130,7 +130,7 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
         Assert.True(await page.IsEnabledAsync("#cancel-goal") || (await page.TextContentAsync("#goal"))!.Contains("Done", StringComparison.Ordinal));
         await DashboardFixture.ScreenshotAsync(page, "goal");
 
-        foreach (var panel in new[] { "schedules", "connectors" })
+        foreach (var panel in new[] { "connectors" })
         {
             await page.ClickAsync($"#nav a[data-view='panel/{panel}']");
             await page.WaitForSelectorAsync("#not-available");
