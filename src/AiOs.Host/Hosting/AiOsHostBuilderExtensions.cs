@@ -59,6 +59,7 @@ public static class AiOsHostBuilderExtensions
         services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.ApprovalsPanel>();
         services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.SpendPanel>();
         services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.SchedulesPanel>();
+        services.AddDashboardPanel<ConnectorsPanel>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
