@@ -56,6 +56,10 @@ public static class AiOsHostBuilderExtensions
         });
 
         services.AddAiOsDashboard(configuration);
+        services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.ApprovalsPanel>();
+        services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.SpendPanel>();
+        services.AddDashboardPanel<AiOs.Dashboard.ControlPlane.SchedulesPanel>();
+        services.AddDashboardPanel<ConnectorsPanel>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -12,10 +12,12 @@ public sealed class AccessTests(DashboardFixture fixture)
     public static readonly TheoryData<string> DataEndpoints = new()
     {
         "session", "cluster", "cluster?since=0", "grains?type=note&key=a", "reminders", "goals", "goals/any", "events", "events/stream",
-        "panels", "panels/approvals",
+        "panels", "panels/approvals", "panels/spend", "panels/schedules", "panels/connectors",
     };
 
-    public static readonly TheoryData<string> Actions = new() { "logout", "goals/any/cancel", "panels/approvals/actions/approve" };
+    public static readonly TheoryData<string> Actions = new() { "logout", "goals/any/cancel", "panels/approvals/actions/approve", "panels/approvals/actions/reject",
+        "panels/approvals/actions/edit-and-approve", "panels/spend/actions/any", "panels/schedules/actions/pause", "panels/schedules/actions/resume",
+    };
 
     [Theory]
     [MemberData(nameof(DataEndpoints))]

@@ -11,6 +11,8 @@ public sealed class DashboardFixture : IAsyncLifetime
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> _pageErrors = [];
     private IPlaywright? _playwright;
 
+    public WebhookReceiver Webhook { get; } = new();
+
     public DashboardSilo Silo { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -24,7 +26,7 @@ public sealed class DashboardFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _database.InitializeAsync();
-        Silo = await DashboardSilo.StartAsync(_database.ConnectionString, _database.Schema, "dash", "dashboard-test-cluster-secret");
+        Silo = await DashboardSilo.StartAsync(_database.ConnectionString, _database.Schema, "dash", "dashboard-test-cluster-secret", Webhook.Url);
         OperatorKey = Silo.InitialOperatorKey ?? throw new InvalidOperationException("the first start wrote no operator key");
         ReadOnlyKey = await Silo.CreateKeyAsync("read-only");
         _playwright = await Playwright.CreateAsync();
@@ -100,6 +102,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
 
         await _database.DisposeAsync();
+        await Webhook.DisposeAsync();
     }
 
     private static string ChromiumPath()

@@ -35,8 +35,9 @@ public sealed class DashboardSilo : IAsyncDisposable
     public IGrainFactory Grains => Services.GetRequiredService<AiOs.Runtime.SiloRuntime>().GrainFactory;
 
     /// <summary>Starts a silo on <paramref name="connectionString"/> / <paramref name="schema"/>; silos given the same
-    /// schema and <paramref name="clusterSecret"/> form one cluster.</summary>
-    public static async Task<DashboardSilo> StartAsync(string connectionString, string schema, string siloName, string clusterSecret)
+    /// schema and <paramref name="clusterSecret"/> form one cluster. With <paramref name="webhook"/>, the webhook connector
+    /// posts there (and carries email.send).</summary>
+    public static async Task<DashboardSilo> StartAsync(string connectionString, string schema, string siloName, string clusterSecret, Uri? webhook = null)
     {
         var data = new TempDirectory("aios-dashboard");
         var httpPort = LoopbackPorts.Free();
@@ -52,6 +53,7 @@ public sealed class DashboardSilo : IAsyncDisposable
             ["AiOs:Cluster:Port"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AiOs:Cluster:Secret"] = clusterSecret,
             ["AiOs:Silo:SiloId"] = siloName,
+            ["AiOs:Connectors:Webhook:Url"] = webhook?.ToString(),
         });
         builder.Logging.ClearProviders();
         builder.AddAiOs(silo => silo.AddGrains(typeof(DashboardSilo).Assembly));
