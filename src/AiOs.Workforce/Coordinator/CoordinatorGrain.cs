@@ -211,6 +211,13 @@ public sealed class CoordinatorGrain(
         finally
         {
             _driving = false;
+            if (_cancel.IsCancellationRequested && goal.State.Phase is not (GoalPhase.Done or GoalPhase.Failed or GoalPhase.Cancelled))
+            {
+                // The run ended some other way after the operator cancelled (a storage error, say): Cancel left the
+                // checkpoint to the run, so the cancellation is written here rather than lost until the next reminder.
+                await FinishAsync(GoalPhase.Cancelled, "cancelled by the operator");
+            }
+
             if (_driveAgain)
             {
                 _driveAgain = false;
