@@ -19,6 +19,10 @@ public sealed class PolicyFileWatcher(
     private FileSystemWatcher? _watcher;
     private CancellationTokenRegistration _started;
 
+    // Notifications counted so far: a read waits for the file to be quiet, so that a save seen as several notifications
+    // (truncate, then write) is read once, whole, and a half-written file is never judged.
+    private long _changes;
+
     /// <summary>Why the last change of the file was refused; null after a change was applied.</summary>
     public string? LastError { get; private set; }
 
@@ -37,9 +41,9 @@ public sealed class PolicyFileWatcher(
         {
             NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
         };
-        _watcher.Changed += (_, _) => _ = ApplyAsync(path);
-        _watcher.Created += (_, _) => _ = ApplyAsync(path);
-        _watcher.Renamed += (_, _) => _ = ApplyAsync(path);
+        _watcher.Changed += (_, _) => OnChanged(path);
+        _watcher.Created += (_, _) => OnChanged(path);
+        _watcher.Renamed += (_, _) => OnChanged(path);
 
         // Grains answer once the silo has started; the file is read then, and watched from now on.
         _started = lifetime.ApplicationStarted.Register(() => _ = ApplyAsync(path));
@@ -64,7 +68,20 @@ public sealed class PolicyFileWatcher(
         _gate.Dispose();
     }
 
-    /// <summary>Reads and applies the file now (also what a change notification does).</summary>
+    /// <summary>How long the file must be left alone after a change before it is read.</summary>
+    internal static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(250);
+
+    private void OnChanged(string path)
+    {
+        var change = Interlocked.Increment(ref _changes);
+        _ = Task.Delay(SettleTime).ContinueWith(
+            _ => change == Interlocked.Read(ref _changes) ? ApplyAsync(path) : Task.CompletedTask,
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Reads and applies the file now (what a change notification does once the file has settled).</summary>
     public async Task ApplyAsync(string path)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
