@@ -69,7 +69,10 @@ internal sealed class ClusterEndpoint(SiloRuntime runtime, ClusterTransport tran
         }
 
         context.Response.ContentType = "application/vnd.aios.frames";
+        // The answer tells the peer the stream is accepted; it writes no call before it (see FrameStreamContent). Kestrel
+        // holds HTTP/2 response headers back until the first flush.
         await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
 
         var outcomes = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
         var writing = WriteOutcomesAsync(outcomes.Reader, context);

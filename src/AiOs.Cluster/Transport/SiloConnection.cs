@@ -9,7 +9,8 @@ namespace AiOs.Cluster.Transport;
 
 /// <summary>One silo's stream of calls to another: a long-lived HTTP/2 request whose body carries call frames and whose
 /// response carries their outcomes, multiplexed by call id. When the stream breaks, calls still queued are routed
-/// again (they never left), and calls already written fail as unavailable, since they may or may not have run.</summary>
+/// again (they never left), and calls already written fail as unavailable, since they may or may not have run. Calls are
+/// written only once the peer has answered the stream (see <see cref="FrameStreamContent"/>).</summary>
 internal sealed class SiloConnection : IAsyncDisposable
 {
     private readonly Channel<OutgoingFrame> _outgoing = Channel.CreateUnbounded<OutgoingFrame>(new UnboundedChannelOptions { SingleReader = true });
@@ -97,14 +98,14 @@ internal sealed class SiloConnection : IAsyncDisposable
     private async Task RunAsync()
     {
         Exception? failure = null;
-        var written = new ConcurrentDictionary<long, bool>();
+        var content = new FrameStreamContent(_outgoing.Reader);
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"http://{Address}{ClusterEndpoint.Path}")
             {
                 Version = HttpVersion.Version20,
                 VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-                Content = new FrameStreamContent(_outgoing.Reader, id => written[id] = true),
+                Content = content,
             };
             request.Headers.Add(ClusterEndpoint.SecretHeader, _transport.Secret);
             request.Headers.Add(ClusterEndpoint.SiloHeader, _transport.LocalSiloId);
@@ -116,6 +117,7 @@ internal sealed class SiloConnection : IAsyncDisposable
             }
 
             response.EnsureSuccessStatusCode();
+            content.Accepted();
             var stream = await response.Content.ReadAsStreamAsync(_closed.Token).ConfigureAwait(false);
             var reader = PipeReader.Create(stream);
             while (true)
@@ -126,7 +128,7 @@ internal sealed class SiloConnection : IAsyncDisposable
                 {
                     if (kind == FrameKind.Result)
                     {
-                        Complete(payload, written);
+                        Complete(payload, content);
                     }
                 }
 
@@ -142,9 +144,12 @@ internal sealed class SiloConnection : IAsyncDisposable
             failure = exception;
         }
 
+        // Read before the connection is marked broken: from then on the transport may dispose it (which also cancels
+        // _closed), and a lost stream must still be logged.
+        var disposing = _closed.IsCancellationRequested;
         _broken = true;
         _outgoing.Writer.TryComplete();
-        if (failure is not null && !_closed.IsCancellationRequested)
+        if (failure is not null && !disposing)
         {
             Log.ConnectionLost(_transport.Logger, Address, failure.Message);
         }
@@ -152,16 +157,16 @@ internal sealed class SiloConnection : IAsyncDisposable
         if (failure is null)
         {
             // The peer ended the stream normally (it is leaving): it answered every call it read, so the rest never ran.
-            written.Clear();
+            content.NoneUnansweredReachedPeer();
         }
 
-        FailPending(failure, written);
+        FailPending(failure, content);
     }
 
-    private void Complete(System.Buffers.ReadOnlySequence<byte> payload, ConcurrentDictionary<long, bool> written)
+    private void Complete(System.Buffers.ReadOnlySequence<byte> payload, FrameStreamContent content)
     {
         var (callId, status, error) = _transport.Codec.DecodeOutcome(payload, id => _pending.TryGetValue(id, out var p) ? p.Message.Request : null);
-        written.TryRemove(callId, out _);
+        content.Answered(callId);
         if (!_pending.TryRemove(callId, out var pending))
         {
             return; // expired meanwhile
@@ -177,7 +182,7 @@ internal sealed class SiloConnection : IAsyncDisposable
         }
     }
 
-    private void FailPending(Exception? failure, ConcurrentDictionary<long, bool> written)
+    private void FailPending(Exception? failure, FrameStreamContent content)
     {
         foreach (var (callId, pending) in _pending)
         {
@@ -186,15 +191,19 @@ internal sealed class SiloConnection : IAsyncDisposable
                 continue;
             }
 
-            if (written.ContainsKey(callId))
+            if (failure is UnauthorizedAccessException)
+            {
+                // Routing it again would only meet the same refusal.
+                pending.Message.Complete(new SiloUnavailableException($"{pending.Message} did not run: {failure.Message}"));
+            }
+            else if (content.MayHaveReachedPeer(callId))
             {
                 pending.Message.Complete(new SiloUnavailableException(
-                    $"The connection to the silo at {Address} broke while {pending.Message} was in flight; the call may or may not have run" +
-                    (failure is UnauthorizedAccessException ? $" ({failure.Message})" : ".")));
+                    $"The connection to the silo at {Address} broke while {pending.Message} was in flight; the call may or may not have run."));
             }
             else
             {
-                // Never written: it did not run, so it can safely go wherever the partition is now.
+                // Never reached the peer: it did not run, so it can safely go wherever the partition is now.
                 _transport.Reroute(pending.Message, pending.Partition, Address);
             }
         }
