@@ -125,10 +125,13 @@ public sealed partial class MemoryService
         var text = query.Text ?? "";
         var filter = query.Filter ?? MemoryFilter.All;
         var candidates = Math.Max(_options.Candidates, query.Limit);
-        var lexicalTask = _store.SearchTextAsync(query.Scope, [text], filter, candidates, cancellationToken);
         var set = await _workingSets.GetAsync(query.Scope, cancellationToken).ConfigureAwait(false);
+
+        // A scope this silo holds whole is searched by its words here; a larger one by the store, which has the rest.
+        var lexical = set.IsComplete
+            ? set.SearchText(text, filter, candidates)
+            : await _store.SearchTextAsync(query.Scope, [text], filter, candidates, cancellationToken).ConfigureAwait(false);
         var vector = text.Length == 0 ? [] : set.Nearest(await EmbedAsync(text, cancellationToken).ConfigureAwait(false), filter, candidates, _options.MinSimilarity);
-        var lexical = await lexicalTask.ConfigureAwait(false);
 
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
         for (var rank = 0; rank < lexical.Count; rank++)

@@ -61,25 +61,30 @@ internal sealed class WorkingSetCache(IMemoryStore store, int limit)
             after = (page[^1].CreatedAt, page[^1].ItemId);
         }
 
-        if (items.Count > limit)
+        var complete = items.Count <= limit;
+        if (!complete)
         {
             items.RemoveRange(0, items.Count - limit);
         }
 
-        return new WorkingSet(version, items);
+        return new WorkingSet(version, items, complete);
     }
 }
 
-/// <summary>One scope's items at one version, with their embeddings laid out in one array for fast dot products.</summary>
+/// <summary>One scope's items at one version, with their embeddings laid out in one array for fast dot products, and
+/// (built on the first search by words) an index of their words.</summary>
 internal sealed class WorkingSet
 {
     private readonly float[] _vectors;
     private readonly int _dimensions;
+    private readonly Lazy<LexicalIndex> _lexical;
 
-    public WorkingSet(long version, List<MemoryItem> items)
+    public WorkingSet(long version, List<MemoryItem> items, bool complete)
     {
         Version = version;
         Items = items;
+        IsComplete = complete;
+        _lexical = new Lazy<LexicalIndex>(() => new LexicalIndex(items), LazyThreadSafetyMode.ExecutionAndPublication);
         ById = items.ToDictionary(i => i.ItemId, StringComparer.Ordinal);
         _dimensions = items.Count == 0 ? 0 : items[0].Embedding.Length;
         _vectors = new float[items.Count * _dimensions];
@@ -93,6 +98,10 @@ internal sealed class WorkingSet
     }
 
     public long Version { get; }
+
+    /// <summary>True when the set holds every item of its scope (it has no more than the working set limit), so that a
+    /// search by words over it is a search of the whole scope.</summary>
+    public bool IsComplete { get; }
 
     public List<MemoryItem> Items { get; }
 
@@ -137,6 +146,19 @@ internal sealed class WorkingSet
 
         result.Reverse();
         return result;
+    }
+
+    /// <summary>The <paramref name="count"/> items best matching the words of <paramref name="text"/> that pass
+    /// <paramref name="filter"/>, best first.</summary>
+    public List<MemoryTextHit> SearchText(string text, MemoryFilter filter, int count)
+    {
+        var terms = MemoryText.Terms(text);
+        if (terms.Count == 0 || Items.Count == 0)
+        {
+            return [];
+        }
+
+        return [.. _lexical.Value.Search(terms, i => filter.Admits(Items[i]), count).Select(hit => new MemoryTextHit(Items[hit.Index].ItemId, hit.Score))];
     }
 
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

@@ -41,13 +41,16 @@ public abstract class MemoryServiceTestBase(MemoryTestStorage storage) : IAsyncL
         return database;
     }
 
-    protected MemoryService NewService(TestDatabase database, Action<MemoryOptions>? configure = null, params IMemoryForgetParticipant[] participants)
+    protected MemoryService NewService(TestDatabase database, Action<MemoryOptions>? configure = null, params IMemoryForgetParticipant[] participants) =>
+        NewService(database, configure, store: null, participants);
+
+    protected MemoryService NewService(TestDatabase database, Action<MemoryOptions>? configure, IMemoryStore? store, params IMemoryForgetParticipant[] participants)
     {
         var options = new MemoryOptions();
         configure?.Invoke(options);
         var wrapped = Options.Create(options);
         return new MemoryService(
-            database.Store, database.Events, new HashedNGramEmbeddingGenerator(), new MemoryRedactor(wrapped), wrapped, participants, Time,
+            store ?? database.Store, database.Events, new HashedNGramEmbeddingGenerator(), new MemoryRedactor(wrapped), wrapped, participants, Time,
             new StorageWriter("test-silo"));
     }
 

@@ -39,6 +39,39 @@ public abstract class MemoryServiceTests(MemoryTestStorage storage) : MemoryServ
     }
 
     [Fact]
+    public async Task Search_OfAScopeHeldWhole_RanksByWordsInTheSilo_WithoutAskingTheStore()
+    {
+        var scope = MemoryScope.Customer(NewId());
+        var store = CountingMemoryStore.Over(Database.Store);
+        var memory = NewService(Database, o => o.WorkingSetLimit = 10, store: store.AsStore);
+        await memory.AddAsync(new MemoryDraft(scope, MemoryKind.Fact, "Acme pays invoices within 14 days", By()));
+        await memory.AddAsync(new MemoryDraft(scope, MemoryKind.Fact, "Lunch with the Acme team on Friday", By()));
+
+        var hits = await memory.SearchAsync(new MemoryQuery(scope, "acme invoices", null, 10));
+
+        Assert.Equal("Acme pays invoices within 14 days", hits[0].Item.Text);
+        Assert.Equal(0, store.TextSearches);
+    }
+
+    [Fact]
+    public async Task Search_OfAScopeLargerThanTheWorkingSet_FindsItsOlderItemsByTheirWords_ThroughTheStore()
+    {
+        var scope = MemoryScope.Customer(NewId());
+        var store = CountingMemoryStore.Over(Database.Store);
+        var memory = NewService(Database, o => o.WorkingSetLimit = 3, store: store.AsStore);
+        await memory.AddAsync(new MemoryDraft(scope, MemoryKind.Fact, "The zephyr contract renews in March", By(at: Now.AddDays(-10))));
+        for (var i = 0; i < 4; i++)
+        {
+            await memory.AddAsync(new MemoryDraft(scope, MemoryKind.Fact, $"Routine note number {i}", By(at: Now.AddDays(-5 + i))));
+        }
+
+        var hits = await memory.SearchAsync(new MemoryQuery(scope, "zephyr contract", null, 10));
+
+        Assert.Equal("The zephyr contract renews in March", hits[0].Item.Text);
+        Assert.Equal(1, store.TextSearches);
+    }
+
+    [Fact]
     public async Task Search_NeverReturnsAnotherScopesItem_ThroughEitherRanking()
     {
         var id = NewId();

@@ -21,37 +21,63 @@ public static class MemoryText
         ArgumentNullException.ThrowIfNull(text);
         var terms = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var word in Words(text))
+        {
+            if (seen.Add(word))
+            {
+                terms.Add(word);
+                if (terms.Count == MaxTerms)
+                {
+                    break;
+                }
+            }
+        }
+
+        return terms;
+    }
+
+    /// <summary>How often each word (as <see cref="Terms"/> cuts them) occurs in <paramref name="text"/>, and how many
+    /// words it has: what a ranking by term frequency needs.</summary>
+    public static (Dictionary<string, int> Counts, int Length) TermCounts(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var length = 0;
+        foreach (var word in Words(text))
+        {
+            counts[word] = counts.GetValueOrDefault(word) + 1;
+            length++;
+        }
+
+        return (counts, length);
+    }
+
+    private static IEnumerable<string> Words(string text)
+    {
         var word = new StringBuilder();
+        var lower = new char[2]; // one rune, lowercased, as UTF-16
         foreach (var rune in text.EnumerateRunes())
         {
             if (Rune.IsLetterOrDigit(rune))
             {
                 if (word.Length < MaxTermLength)
                 {
-                    word.Append(rune.ToString().ToLowerInvariant());
+                    word.Append(lower, 0, Rune.ToLowerInvariant(rune).EncodeToUtf16(lower));
                 }
 
                 continue;
             }
 
-            Flush();
-            if (terms.Count == MaxTerms)
+            if (word.Length > 0)
             {
-                return terms;
+                yield return word.ToString();
+                word.Clear();
             }
         }
 
-        Flush();
-        return terms;
-
-        void Flush()
+        if (word.Length > 0)
         {
-            if (word.Length > 0 && terms.Count < MaxTerms && seen.Add(word.ToString()))
-            {
-                terms.Add(word.ToString());
-            }
-
-            word.Clear();
+            yield return word.ToString();
         }
     }
 
