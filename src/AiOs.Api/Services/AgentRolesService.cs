@@ -4,6 +4,10 @@ using AiOs.Api.Server;
 using AiOs.Api.V1;
 using AiOs.Grpc;
 using AiOs.Persistence.Events;
+using AiOs.Persistence.Spend;
+using AiOs.Workforce.Models;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
 using AiOs.Workforce;
 using AiOs.Workforce.Roles;
 using WorkforceTier = AiOs.Workforce.Models.ModelTier;
@@ -12,8 +16,9 @@ using WorkforceAutonomy = AiOs.Workforce.Roles.AutonomyLevel;
 namespace AiOs.Api.Services;
 
 /// <summary>aios.v1.AgentRoles: the roles of this silo's directory (built in, configured, and defined at run time, which
-/// the role catalog grain keeps for the cluster); stats from the role tasks' completion events.</summary>
-internal sealed partial class AgentRolesService(RoleDirectory roles, IGrainFactory grains, IEventLog events, TimeProvider time) : IGrpcService
+/// the role catalog grain keeps for the cluster); stats from the role tasks' completion events and the spend records.</summary>
+internal sealed partial class AgentRolesService(
+    RoleDirectory roles, IGrainFactory grains, IEventLog events, ISpendStore spend, IOptions<ModelOptions> models, TimeProvider time) : IGrpcService
 {
     // Stats read the most recent events of the log only, so that a call stays cheap however long the log grows.
     private const int StatsWindow = 50_000;
@@ -123,6 +128,7 @@ internal sealed partial class AgentRolesService(RoleDirectory roles, IGrainFacto
         var actor = $"agent:{name}";
         var stats = new AgentRoleStats { Name = name };
         double confidence = 0;
+        var durations = new List<TimeSpan>();
         var head = await events.ReadHeadAsync(call.CancellationToken).ConfigureAwait(false);
         var after = Math.Max(0, head.LastSequence - StatsWindow);
         while (true)
@@ -149,6 +155,10 @@ internal sealed partial class AgentRolesService(RoleDirectory roles, IGrainFacto
                 }
 
                 stats.ModelCalls += result.ModelHistory?.Count ?? 0;
+                if (result.StartedAt is { } started && stored.OccurredAt >= started)
+                {
+                    durations.Add(stored.OccurredAt - started);
+                }
             }
 
             if (batch.Count < 1_000)
@@ -158,8 +168,23 @@ internal sealed partial class AgentRolesService(RoleDirectory roles, IGrainFacto
         }
 
         stats.MeanConfidence = stats.TasksDone > 0 ? confidence / stats.TasksDone : 0;
+        if (durations.Count > 0)
+        {
+            durations.Sort();
+            stats.P50TaskDuration = Duration.FromTimeSpan(Percentile(durations, 0.50));
+            stats.P99TaskDuration = Duration.FromTimeSpan(Percentile(durations, 0.99));
+        }
+
+        // Everything the role ever spent: the spend store sums it by role without reading the records one by one.
+        var spent = await spend.QuerySpendAsync(
+            new SpendQuery(DateTimeOffset.UnixEpoch, time.GetUtcNow().AddSeconds(1), AiOs.Persistence.Spend.SpendGrouping.Role, Role: name), call.CancellationToken).ConfigureAwait(false);
+        stats.Spent = new Money { Currency = models.Value.Currency, Micros = spent.Sum(r => r.CostMicros) };
         return stats;
     }
+
+    /// <summary>The nearest-rank percentile of sorted <paramref name="values"/>.</summary>
+    private static TimeSpan Percentile(List<TimeSpan> values, double quantile) =>
+        values[Math.Clamp((int)Math.Ceiling(quantile * values.Count) - 1, 0, values.Count - 1)];
 
     private async Task<Dictionary<string, DefinedRole>> DefinedAsync() =>
         (await grains.GetGrain<IRoleCatalogGrain>(IRoleCatalogGrain.Key).All().ConfigureAwait(false))

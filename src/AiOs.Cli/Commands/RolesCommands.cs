@@ -111,15 +111,19 @@ internal static class RolesCommands
         runner.SetAction(command, async (parse, client, ct) =>
         {
             var stats = await client.GetAgentRoleStatsAsync(parse.GetRequiredValue(name), new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
-            runner.Context.Write(stats, t => t.AddColumns("role", "tasks done", "refused", "model calls", "mean confidence")
+            runner.Context.Write(stats, t => t.AddColumns("role", "tasks done", "refused", "model calls", "mean confidence", "spent", "p50 task", "p99 task")
                 .AddRow(stats.Name, Number(stats.TasksDone), Number(stats.TasksFailed), Number(stats.ModelCalls),
-                    stats.MeanConfidence.ToString("0.00", CultureInfo.InvariantCulture)));
+                    stats.MeanConfidence.ToString("0.00", CultureInfo.InvariantCulture), SpendCommands.Amount(stats.Spent),
+                    Seconds(stats.P50TaskDuration), Seconds(stats.P99TaskDuration)));
             return ExitCodes.Ok;
         });
         return command;
     }
 
     private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(Google.Protobuf.WellKnownTypes.Duration? duration) =>
+        duration is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{duration.ToTimeSpan().TotalSeconds:0.###} s");
 
     private static void Columns(Table table) => table.AddColumns("role", "built in", "tier", "autonomy", "tools and actions", "accepts");
 

@@ -161,7 +161,8 @@ internal static class SpendCommands
         _ => "?",
     };
 
-    private static string Amount(Money? money) =>
+    /// <summary>An amount as the CLI shows money everywhere: up to six decimals, then the currency.</summary>
+    internal static string Amount(Money? money) =>
         money is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{money.Micros / 1_000_000m:0.00####} {money.Currency}");
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

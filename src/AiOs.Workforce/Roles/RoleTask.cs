@@ -32,9 +32,10 @@ public sealed record RoleTask(
 /// <param name="AwaitingApproval">The approval an action of the task waits for; the task is not done, and runs again
 /// when the approval is decided. Never part of a completed result.</param>
 /// <param name="Memory">The memory items the prompt included, each with its provenance.</param>
+/// <param name="StartedAt">When work on the task began (a completed result's event time minus this is its duration).</param>
 public sealed record RoleResult(
     string Output, double Confidence, ModelTier Tier, string? Refusal = null, IReadOnlyList<string>? ModelHistory = null, string? AwaitingApproval = null,
-    IReadOnlyList<string>? Memory = null)
+    IReadOnlyList<string>? Memory = null, DateTimeOffset? StartedAt = null)
 {
     public bool Refused => Refusal is not null;
 }

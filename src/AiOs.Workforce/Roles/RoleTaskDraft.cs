@@ -5,4 +5,7 @@ namespace AiOs.Workforce.Roles;
 public sealed class RoleTaskDraft
 {
     public RoleResult? Result { get; set; }
+
+    /// <summary>When the task was first worked on, so that its duration counts the wait for an approval too.</summary>
+    public DateTimeOffset? StartedAt { get; set; }
 }

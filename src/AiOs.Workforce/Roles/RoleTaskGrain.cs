@@ -55,14 +55,15 @@ public sealed partial class RoleTaskGrain(
             return _result;
         }
 
+        var started = draft.State.StartedAt ?? time.GetUtcNow();
         var contract = roles.Find(task.Role);
         var refusal = contract is null ? $"there is no role '{task.Role}'" : Refusal(contract, task);
         var result = refusal is not null
             ? new RoleResult("", 0, contract?.Tier ?? ModelTier.Small, refusal)
-            : await WorkAsync(contract!, task);
+            : await WorkAsync(contract!, task, started);
 
         // Waiting for an approval is not done: the task runs again once the approval is decided.
-        return result.AwaitingApproval is not null ? result : await CompleteAsync(task, result);
+        return result.AwaitingApproval is not null ? result : await CompleteAsync(task, result with { StartedAt = started });
     }
 
     private static string? Refusal(RoleContract contract, RoleTask task)
@@ -83,7 +84,7 @@ public sealed partial class RoleTaskGrain(
         return null;
     }
 
-    private async Task<RoleResult> WorkAsync(RoleContract contract, RoleTask task)
+    private async Task<RoleResult> WorkAsync(RoleContract contract, RoleTask task, DateTimeOffset started)
     {
         // The model's answer is kept until the task completes, so that a task that waited for an approval (or was retried
         // after an action failed) acts on the very text the operator saw, without asking the model again.
@@ -96,6 +97,7 @@ public sealed partial class RoleTaskGrain(
         if (draft.State.Result is null && (task.Actions ?? []).Count > 0)
         {
             draft.State.Result = result;
+            draft.State.StartedAt = started;
             await draft.WriteStateAsync();
         }
 

@@ -4,6 +4,8 @@ using AiOs.Api.V1;
 using AiOs.Client;
 using AiOs.Grpc;
 using AiOs.Testing;
+using ModelOptions = AiOs.Workforce.Models.ModelOptions;
+using ModelPrice = AiOs.Workforce.Models.ModelPrice;
 using RoleDirectory = AiOs.Workforce.Roles.RoleDirectory;
 using Microsoft.Extensions.DependencyInjection;
 using static AiOs.Api.Tests.Business.GoalsTests;
@@ -83,17 +85,35 @@ public sealed class AgentRolesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetAgentRoleStats_CountsTheRolesTasks()
+    public async Task GetAgentRoleStats_CountsTheRolesTasks_TheirDurations_AndWhatTheySpent()
     {
-        var goal = await _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, RequestId = "stats-1" });
-        await WaitForStatusAsync(_operator, goal.GoalId, GoalStatus.Done);
+        // A price for the offline model, so that its calls cost something.
+        await using var host = await ApiHost.StartAsync(services: s => s.Configure<ModelOptions>(o =>
+            o.Prices["offline"] = new ModelPrice { InputPerMillion = 3_000m, OutputPerMillion = 15_000m }));
+        using var client = host.Client(host.InitialOperatorKey);
+        var goal = await client.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, RequestId = "stats-1" });
+        await WaitForStatusAsync(client, goal.GoalId, GoalStatus.Done);
 
-        var stats = await _operator.GetAgentRoleStatsAsync("writer");
+        var stats = await client.GetAgentRoleStatsAsync("writer");
 
         Assert.Equal(1, stats.TasksDone);
         Assert.InRange(stats.MeanConfidence, 0.01, 1);
-        Assert.Equal(0, (await _operator.GetAgentRoleStatsAsync("bookkeeper")).TasksDone);
-        await AssertStatusAsync(StatusCode.NotFound, "nobody", () => _operator.GetAgentRoleStatsAsync("nobody"));
+        Assert.True(stats.ModelCalls >= 1);
+        Assert.NotNull(stats.P50TaskDuration);
+        Assert.True(stats.P50TaskDuration.ToTimeSpan() > TimeSpan.Zero, $"p50 {stats.P50TaskDuration}");
+        Assert.Equal(stats.P50TaskDuration, stats.P99TaskDuration); // one task: both are its duration
+
+        // What the role spent is what the spend records hold for it.
+        var byRole = await client.GetSpendAsync(new GetSpendRequest { GroupBy = SpendGrouping.Role, Role = "writer" });
+        Assert.True(stats.Spent.Micros > 0, $"spent {stats.Spent.Micros}");
+        Assert.Equal(byRole.Total.Micros, stats.Spent.Micros);
+        Assert.Equal("USD", stats.Spent.Currency);
+
+        var idle = await client.GetAgentRoleStatsAsync("bookkeeper");
+        Assert.Equal(0, idle.TasksDone);
+        Assert.Equal(0, idle.Spent.Micros);
+        Assert.Null(idle.P50TaskDuration);
+        await AssertStatusAsync(StatusCode.NotFound, "nobody", () => client.GetAgentRoleStatsAsync("nobody"));
     }
 
     [Fact]

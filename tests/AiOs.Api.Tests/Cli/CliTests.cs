@@ -179,14 +179,18 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Roles_DefineListGet_AndABuiltInCannotBeReplaced()
+    public async Task Roles_DefineListGetStats_AndABuiltInCannotBeReplaced()
     {
         var defined = await RunAsync(_operatorKey, "roles", "define", "translator", "--accepts", "a text", "--returns", "its translation", "--tier", "large");
         var list = await RunAsync(_operatorKey, "roles", "list");
         var get = await RunAsync(_operatorKey, "roles", "get", "translator", "-o", "json");
         var builtIn = await RunAsync(_operatorKey, "roles", "define", "writer", "--accepts", "x", "--returns", "y");
+        var stats = await RunAsync(_operatorKey, "roles", "stats", "bookkeeper");
 
         Assert.Equal(ExitCodes.Ok, defined.ExitCode);
+        Assert.Equal(ExitCodes.Ok, stats.ExitCode);
+        Assert.Contains("p50 task", stats.Output, StringComparison.Ordinal);
+        Assert.Contains("0.00 USD", stats.Output, StringComparison.Ordinal);
         Assert.Contains("translator", list.Output, StringComparison.Ordinal);
         Assert.Contains("researcher", list.Output, StringComparison.Ordinal);
         Assert.Equal("MODEL_TIER_LARGE", JsonDocument.Parse(get.Output).RootElement.GetProperty("modelTier").GetString());
