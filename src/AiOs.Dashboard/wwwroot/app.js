@@ -424,7 +424,11 @@
   // the memory items its tasks' prompts included.
   function goalRecord(r) {
     const when = t => t ? time(t) : '';
-    const took = s => s.startedAt && s.endedAt ? span(Math.max(0, Math.round((new Date(s.endedAt) - new Date(s.startedAt)) / 1000))) : '';
+    const took = s => {
+      if (!s.startedAt || !s.endedAt) return '';
+      const ms = Math.max(0, new Date(s.endedAt) - new Date(s.startedAt));
+      return ms < 1000 ? ms + ' ms' : span(Math.round(ms / 1000));
+    };
     return [
       h('h2', { text: 'Steps' }),
       table([
