@@ -34,7 +34,7 @@ public sealed class ApprovalsPanel(SiloRuntime runtime, IApprovalStore store) : 
             a.GoalId,
             a.Deadline.UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture),
             a.Status.ToString(),
-            a.Payload,
+            DashboardJson.Readable(a.Payload, indented: false) ?? a.Payload,
         ], [Approve, Reject, EditAndApprove(a.Payload)])).ToList();
         return new DashboardPanelContent(["What", "Action", "Why", "Goal", "Deadline", "Status", "Payload"], rows,
             Note: "Reject asks for {\"reason\": \"...\"}; edit and approve starts from the item's payload: change it, and that is what is sent.");

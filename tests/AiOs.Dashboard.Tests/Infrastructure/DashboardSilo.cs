@@ -36,8 +36,9 @@ public sealed class DashboardSilo : IAsyncDisposable
 
     /// <summary>Starts a silo on <paramref name="connectionString"/> / <paramref name="schema"/>; silos given the same
     /// schema and <paramref name="clusterSecret"/> form one cluster. With <paramref name="webhook"/>, the webhook connector
-    /// posts there (and carries email.send).</summary>
-    public static async Task<DashboardSilo> StartAsync(string connectionString, string schema, string siloName, string clusterSecret, Uri? webhook = null)
+    /// posts there (and carries email.send). <paramref name="settings"/> add to or override the configuration.</summary>
+    public static async Task<DashboardSilo> StartAsync(
+        string connectionString, string schema, string siloName, string clusterSecret, Uri? webhook = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var data = new TempDirectory("aios-dashboard");
         var httpPort = LoopbackPorts.Free();
@@ -63,6 +64,7 @@ public sealed class DashboardSilo : IAsyncDisposable
             [$"AiOs:Models:Prices:{GoalScriptedModels.LargeModel}:InputPerMillion"] = Invariant(GoalScriptedModels.LargePrice.Input),
             [$"AiOs:Models:Prices:{GoalScriptedModels.LargeModel}:OutputPerMillion"] = Invariant(GoalScriptedModels.LargePrice.Output),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.AddAiOs(silo => silo.AddGrains(typeof(DashboardSilo).Assembly));
         builder.Services.AddSingleton<GoalScriptedModels>();
