@@ -45,6 +45,8 @@ internal static class DashboardEndpoints
             await goals.ListAsync(ct).ConfigureAwait(false) is { } list ? Results.Json(list, DashboardJson.Options) : NotAvailable("goals need a storage provider"));
         read.MapGet("/goals/{goalId}", async (GoalsBoard goals, string goalId, CancellationToken ct) =>
             await goals.OpenAsync(goalId, ct).ConfigureAwait(false) is { } goal ? Results.Json(goal, DashboardJson.Options) : Missing($"there is no goal '{goalId}'"));
+        read.MapGet("/goals/{goalId}/history", async (GoalHistory history, string goalId, CancellationToken ct) =>
+            await history.ReadAsync(goalId, ct).ConfigureAwait(false) is { } view ? Results.Json(view, DashboardJson.Options) : Missing($"there is no goal '{goalId}'"));
         read.MapGet("/events", EventsAsync);
         read.MapGet("/events/stream", StreamEventsAsync);
         read.MapGet("/panels", (DashboardPanels panels) => Results.Json(panels.List(), DashboardJson.Options));

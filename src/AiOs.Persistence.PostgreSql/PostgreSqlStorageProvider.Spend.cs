@@ -46,6 +46,11 @@ public sealed partial class PostgreSqlStorageProvider : ISpendStore
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING
         """;
 
+    private const string SelectGoalCalls = """
+        SELECT call_id, occurred_at, task_id, role, customer_id, model, input_tokens, output_tokens, cost_micros
+        FROM aios_spend WHERE goal_id = $1 ORDER BY occurred_at, call_id COLLATE "C" LIMIT $2
+        """;
+
     private const string UpsertBudget = """
         INSERT INTO aios_budgets (scope, subject, limit_micros, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (scope, subject) DO UPDATE SET limit_micros = excluded.limit_micros, updated_at = excluded.updated_at, updated_by = excluded.updated_by
@@ -191,6 +196,40 @@ public sealed partial class PostgreSqlStorageProvider : ISpendStore
                     }
 
                     return rows;
+                }
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SpendRecord>> ListGoalCallsAsync(string goalId, int limit, CancellationToken cancellationToken = default)
+    {
+        SpendRules.ValidateGoalCalls(goalId, limit);
+        return RunAsync<IReadOnlyList<SpendRecord>>(async (connection, ct) =>
+        {
+            var command = Command(connection, SelectGoalCalls);
+            await using (command.ConfigureAwait(false))
+            {
+                Add(command, goalId);
+                Add(command, limit);
+                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var calls = new List<SpendRecord>();
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        calls.Add(new SpendRecord(
+                            reader.GetString(0),
+                            reader.GetFieldValue<DateTimeOffset>(1),
+                            new SpendSubject(goalId, reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                                reader.IsDBNull(4) ? null : reader.GetString(4)),
+                            reader.GetString(5),
+                            reader.GetInt64(6),
+                            reader.GetInt64(7),
+                            reader.GetInt64(8)));
+                    }
+
+                    return calls;
                 }
             }
         }, cancellationToken);

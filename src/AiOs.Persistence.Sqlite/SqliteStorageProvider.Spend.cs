@@ -44,6 +44,11 @@ public sealed partial class SqliteStorageProvider : ISpendStore
         VALUES ($id, $at, $day, $goal, $task, $role, $customer, $model, $in, $out, $cost) ON CONFLICT DO NOTHING
         """;
 
+    private const string SelectGoalCalls = """
+        SELECT call_id, occurred_at, task_id, role, customer_id, model, input_tokens, output_tokens, cost_micros
+        FROM aios_spend WHERE goal_id = $goal ORDER BY occurred_at, call_id LIMIT $limit
+        """;
+
     private const string UpsertBudget = """
         INSERT INTO aios_budgets (scope, subject, limit_micros, updated_at, updated_by) VALUES ($scope, $subject, $limit, $at, $by)
         ON CONFLICT (scope, subject) DO UPDATE SET limit_micros = excluded.limit_micros, updated_at = excluded.updated_at, updated_by = excluded.updated_by
@@ -166,6 +171,32 @@ public sealed partial class SqliteStorageProvider : ISpendStore
             }
 
             return rows;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<SpendRecord>> ListGoalCallsAsync(string goalId, int limit, CancellationToken cancellationToken = default)
+    {
+        SpendRules.ValidateGoalCalls(goalId, limit);
+        return ReadAsync<IReadOnlyList<SpendRecord>>(connection =>
+        {
+            using var command = Command(connection, null, SelectGoalCalls, ("$goal", goalId), ("$limit", limit));
+            using var reader = command.ExecuteReader();
+            var calls = new List<SpendRecord>();
+            while (reader.Read())
+            {
+                calls.Add(new SpendRecord(
+                    reader.GetString(0),
+                    SqliteTime.FromMicroseconds(reader.GetInt64(1)),
+                    new SpendSubject(goalId, reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                        reader.IsDBNull(4) ? null : reader.GetString(4)),
+                    reader.GetString(5),
+                    reader.GetInt64(6),
+                    reader.GetInt64(7),
+                    reader.GetInt64(8)));
+            }
+
+            return calls;
         }, cancellationToken);
     }
 

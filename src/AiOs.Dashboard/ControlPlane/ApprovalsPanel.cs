@@ -15,12 +15,8 @@ public sealed class ApprovalsPanel(SiloRuntime runtime, IApprovalStore store) : 
     private const int MaxItems = 200;
     private const int MaxBatch = 100;
 
-    private static readonly DashboardAction[] Actions =
-    [
-        new("approve", "Approve"),
-        new("reject", "Reject", TakesInput: true),
-        new("edit-and-approve", "Edit and approve", TakesInput: true),
-    ];
+    private static readonly DashboardAction Approve = new("approve", "Approve");
+    private static readonly DashboardAction Reject = new("reject", "Reject", TakesInput: true, Prefill: "{\"reason\": \"\"}");
 
     public string Name => "approvals";
 
@@ -38,11 +34,16 @@ public sealed class ApprovalsPanel(SiloRuntime runtime, IApprovalStore store) : 
             a.GoalId,
             a.Deadline.UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture),
             a.Status.ToString(),
-            a.Payload,
-        ], Actions)).ToList();
+            DashboardJson.Readable(a.Payload, indented: false) ?? a.Payload,
+        ], [Approve, Reject, EditAndApprove(a.Payload)])).ToList();
         return new DashboardPanelContent(["What", "Action", "Why", "Goal", "Deadline", "Status", "Payload"], rows,
-            Note: "Reject asks for {\"reason\": \"...\"}; edit and approve asks for the payload to send instead (JSON).");
+            Note: "Reject asks for {\"reason\": \"...\"}; edit and approve starts from the item's payload: change it, and that is what is sent.");
     }
+
+    // The edit box starts with the payload as it stands, laid out one field a line (and characters such as < as themselves:
+    // the page writes it as text), so that the operator edits rather than retypes.
+    private static DashboardAction EditAndApprove(string payload) =>
+        new("edit-and-approve", "Edit and approve", TakesInput: true, Prefill: DashboardJson.Readable(payload, indented: true) ?? payload);
 
     public async Task<string> ActAsync(ApiCaller caller, string action, IReadOnlyList<string> rowIds, JsonElement? input, CancellationToken cancellationToken)
     {

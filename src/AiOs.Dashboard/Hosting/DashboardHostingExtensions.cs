@@ -35,6 +35,7 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton<ClusterOverview>();
         services.TryAddSingleton<GrainInspector>();
         services.TryAddSingleton<GoalsBoard>();
+        services.TryAddSingleton<GoalHistory>();
         services.TryAddSingleton<DashboardPanels>();
         return services;
     }

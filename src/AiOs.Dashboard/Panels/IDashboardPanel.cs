@@ -41,8 +41,9 @@ public sealed record DashboardPanelContent(
 /// <summary>One row: its id (passed back to actions), its cells (one per column), and the actions it offers.</summary>
 public sealed record DashboardPanelRow(string Id, IReadOnlyList<string> Cells, IReadOnlyList<DashboardAction> Actions);
 
-/// <summary>An action on a row. <see cref="TakesInput"/>: the dashboard asks for a JSON input first (edit-and-approve).</summary>
-public sealed record DashboardAction(string Name, string Label, bool TakesInput = false);
+/// <summary>An action on a row. <see cref="TakesInput"/>: the dashboard asks for a JSON input first (edit-and-approve), in an
+/// edit box that starts with <see cref="Prefill"/> (e.g. the item's current payload) or <c>{}</c>.</summary>
+public sealed record DashboardAction(string Name, string Label, bool TakesInput = false, string? Prefill = null);
 
 /// <summary>A bar chart: labels and one value each, with the unit shown on the axis (e.g. "USD", "tokens").</summary>
 public sealed record DashboardChart(string Title, string Unit, IReadOnlyList<string> Labels, IReadOnlyList<double> Values);

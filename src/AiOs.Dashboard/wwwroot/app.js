@@ -420,13 +420,52 @@
     return root;
   }
 
+  // What the goal did: its steps with timings, its model calls with their cost, the policy decisions on its side effects and
+  // the memory items its tasks' prompts included.
+  function goalRecord(r) {
+    const when = t => t ? time(t) : '';
+    const took = s => {
+      if (!s.startedAt || !s.endedAt) return '';
+      const ms = Math.max(0, new Date(s.endedAt) - new Date(s.startedAt));
+      return ms < 1000 ? ms + ' ms' : span(Math.round(ms / 1000));
+    };
+    return [
+      h('h2', { text: 'Steps' }),
+      table([
+        { title: 'Task', value: s => s.taskId }, { title: 'Role', value: s => s.role }, { title: 'State', value: s => pill(s.phase) },
+        { title: 'Attempts', num: true, value: s => s.attempts }, { title: 'Started', value: s => when(s.startedAt) }, { title: 'Ended', value: s => when(s.endedAt) },
+        { title: 'Took', value: took }, { title: 'Tier', value: s => s.tier || '' },
+        { title: 'Confidence', num: true, value: s => s.confidence === null || s.confidence === undefined ? '' : s.confidence.toFixed(2) },
+        { title: 'Actions', value: s => s.actions.join(', ') },
+        { title: 'Notes', value: s => [s.approvalId ? 'approval ' + s.approvalId : '', s.lastError || '', ...s.modelHistory].filter(Boolean).join(' · ') },
+      ], r.steps, 'goal-steps'),
+      h('h2', {}, 'Model calls · total ', h('span', { id: 'goal-total-cost', text: r.totalCost })),
+      table([
+        { title: 'At', value: c => time(c.at) }, { title: 'Task', value: c => c.taskId || '(planning)' }, { title: 'Role', value: c => c.role || '' },
+        { title: 'Model', value: c => c.model }, { title: 'Input tokens', num: true, value: c => num(c.inputTokens) },
+        { title: 'Output tokens', num: true, value: c => num(c.outputTokens) }, { title: 'Cost', num: true, value: c => c.cost },
+      ], r.modelCalls, 'goal-calls'),
+      h('h2', { text: 'Policy decisions' }),
+      table([
+        { title: 'At', value: p => time(p.at) }, { title: 'Task', value: p => p.taskId }, { title: 'Action', value: p => p.action },
+        { title: 'Decision', value: p => pill(p.outcome) }, { title: 'Rule', value: p => h('code', { class: 'rule', text: p.rule }) },
+        { title: 'Why', value: p => p.reason }, { title: 'To', value: p => p.recipient || '' }, { title: 'Policy', num: true, value: p => 'v' + p.policyVersion },
+      ], r.policyDecisions, 'goal-decisions'),
+      h('h2', { text: 'Memory items used' }),
+      r.memory.length === 0
+        ? h('p', { id: 'goal-memory', class: 'muted', text: 'No task used memory.' })
+        : h('div', { id: 'goal-memory' }, r.memory.map(m => h('div', { class: 'card', 'data-task': m.taskId },
+          h('b', { text: `${m.taskId} (${m.role})` }), h('ul', {}, m.items.map(line => h('li', { text: line })))))),
+    ];
+  }
+
   function goalView(ctx, goalId) {
     const body = h('div', { id: 'goal' });
     append(ctx.view, h('p', {}, h('a', { href: '#/goals', text: '← Goals' })), body);
     const message = h('p', { id: 'action-result' });
     ctx.every(3000, async () => {
       try {
-        const d = await api('goals/' + encodeURIComponent(goalId));
+        const [d, record] = await Promise.all([api('goals/' + encodeURIComponent(goalId)), api(`goals/${encodeURIComponent(goalId)}/history`)]);
         const g = d.goal;
         const finished = ['Done', 'Failed', 'Cancelled'].includes(g.phase);
         const cancel = h('button', { type: 'button', id: 'cancel-goal', disabled: !session.mayAct || finished,
@@ -441,8 +480,8 @@
           g.escalation ? h('p', { class: 'notice', text: 'Escalated: ' + g.escalation }) : null,
           h('div', {}, cancel, session.mayAct ? null : h('span', { class: 'muted', text: ' Read-only key: actions are refused.' })), message,
           h('h2', { text: 'Plan' }), g.plan.length ? h('div', { class: 'card' }, planGraph(g.plan)) : h('p', { class: 'muted', text: 'Not planned yet.' }),
-          h('h2', { text: 'History' }), h('ol', { id: 'goal-history' }, d.history.map(line => h('li', { text: line }))),
-          h('p', { class: 'notice unavailable', text: 'Model calls with cost, policy decisions and memory items used: not available yet (they come with the policies, budgets and memory features).' }));
+          ...goalRecord(record),
+          h('h2', { text: 'History' }), h('ol', { id: 'goal-history' }, d.history.map(line => h('li', { text: line }))));
       } catch (error) { if (error.status !== 401) fill(body, failure(error)); }
     });
   }
@@ -507,21 +546,33 @@
             message.className = ''; message.textContent = r.message; load();
           } catch (error) { message.className = 'error'; message.textContent = 'Refused: ' + error.message; }
         };
-        const button = (a, ids) => h('button', { type: 'button', 'data-action': a.name, disabled: !session.mayAct, text: a.label, onclick: () => {
-          let input = null;
-          if (a.takesInput) {
-            const text = prompt('Input (JSON)', '{}');
-            if (text === null) return;
-            try { input = JSON.parse(text); } catch { message.className = 'error'; message.textContent = 'That is not JSON.'; return; }
-          }
-          act(a.name, ids, input);
-        } });
+        // An action that takes input opens an edit box above the table, starting from what the panel offers (the item's
+        // current payload for edit-and-approve), so the operator edits rather than retypes.
+        const editor = h('div', { id: 'action-input', class: 'card', hidden: true });
+        const ask = (a, ids) => {
+          const box = h('textarea', { id: 'action-input-text', rows: 12, spellcheck: 'false', 'aria-label': a.label + ' (JSON)' });
+          box.style.width = '100%';
+          box.value = a.prefill ?? '{}';
+          const submit = () => {
+            let input;
+            try { input = JSON.parse(box.value); } catch { message.className = 'error'; message.textContent = 'That is not JSON.'; return; }
+            editor.hidden = true;
+            act(a.name, ids, input);
+          };
+          fill(editor, h('div', {}, h('b', { text: a.label }), ` · ${ids.join(', ')} (JSON)`), box,
+            h('div', {}, h('button', { type: 'button', id: 'action-input-submit', class: 'primary', text: a.label, onclick: submit }), ' ',
+              h('button', { type: 'button', id: 'action-input-cancel', text: 'Cancel', onclick: () => { editor.hidden = true; } })));
+          editor.hidden = false;
+          box.focus();
+        };
+        const button = (a, ids) => h('button', { type: 'button', 'data-action': a.name, disabled: !session.mayAct, text: a.label,
+          onclick: () => a.takesInput ? ask(a, ids) : act(a.name, ids, null) });
         const batchActions = [...new Map(c.rows.flatMap(r => r.actions).filter(a => !a.takesInput).map(a => [a.name, a])).values()];
         fill(body, h('h1', { text: p.title }), c.note ? h('p', { class: 'muted', text: c.note }) : null,
           (c.charts || []).length ? h('div', { class: 'grid' }, c.charts.map(barChart)) : null,
           batchActions.length ? h('div', {}, 'Selected: ', batchActions.map(a => h('button', { type: 'button', 'data-batch': a.name, disabled: !session.mayAct,
             text: a.label + ' selected', onclick: () => act(a.name, [...selected]) }))) : null,
-          message,
+          message, editor,
           table([
             { title: '', value: r => h('input', { type: 'checkbox', onchange: e => e.target.checked ? selected.add(r.id) : selected.delete(r.id) }) },
             ...c.columns.map((title, i) => ({ title, value: r => r.cells[i] })),

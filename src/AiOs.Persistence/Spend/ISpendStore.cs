@@ -30,4 +30,16 @@ public interface ISpendStore
     /// <summary>Recorded spend, grouped and filtered as <paramref name="query"/> asks, ordered by key.</summary>
     /// <exception cref="ArgumentException">The range is empty or reversed.</exception>
     Task<IReadOnlyList<SpendRow>> QuerySpendAsync(SpendQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>The calls recorded for <paramref name="goalId"/>, one row each, oldest first, at most
+    /// <paramref name="limit"/>: a goal's own account of what its model work cost.</summary>
+    /// <exception cref="ArgumentException">The goal id is empty or the limit is not 1 to <see cref="SpendLimits.MaxGoalCalls"/>.</exception>
+    Task<IReadOnlyList<SpendRecord>> ListGoalCallsAsync(string goalId, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Bounds of the spend store's listings.</summary>
+public static class SpendLimits
+{
+    /// <summary>Most calls <see cref="ISpendStore.ListGoalCallsAsync"/> returns at once.</summary>
+    public const int MaxGoalCalls = 1000;
 }

@@ -299,6 +299,7 @@ public sealed class CoordinatorGrain(
             foreach (var ready in goal.State.Tasks.Where(t => hold is null && t.Phase is TaskPhase.Pending or TaskPhase.Running && !running.ContainsValue(t) && DependenciesDone(t)).ToList())
             {
                 ready.Phase = TaskPhase.Running;
+                ready.StartedAt ??= time.GetUtcNow();
                 await CheckpointAsync($"task {ready.Task.Id} started ({ready.Task.Role})");
                 running[ExecuteWithRetriesAsync(ready)] = ready;
             }
@@ -330,7 +331,7 @@ public sealed class CoordinatorGrain(
             }
             else if (outcome.Result is { Refused: false } result)
             {
-                (record.Phase, record.Output, record.Tier) = (TaskPhase.Done, result.Output, result.Tier);
+                (record.Phase, record.Output, record.Tier, record.EndedAt) = (TaskPhase.Done, result.Output, result.Tier, time.GetUtcNow());
                 goal.State.History.AddRange(result.Memory is { Count: > 0 } used ? [$"{Now()} task {record.Task.Id} used memory: {string.Join(" | ", used)}"] : []);
                 await CheckpointAsync($"task {record.Task.Id} done on the {result.Tier} tier after {outcome.Attempts} attempt(s)");
             }
@@ -343,7 +344,7 @@ public sealed class CoordinatorGrain(
             }
             else
             {
-                record.Phase = TaskPhase.Escalated;
+                (record.Phase, record.EndedAt) = (TaskPhase.Escalated, time.GetUtcNow());
                 await CheckpointAsync($"task {record.Task.Id} escalated: {outcome.Result?.Refusal ?? outcome.Error}");
             }
         }

@@ -54,6 +54,12 @@ public sealed class TaskRecord
 
     /// <summary>The approval the task waits for (or last waited for).</summary>
     public string? ApprovalId { get; set; }
+
+    /// <summary>When the task first started (a task run again after an approval or a pause keeps its first start).</summary>
+    public DateTimeOffset? StartedAt { get; set; }
+
+    /// <summary>When it was last done or escalated.</summary>
+    public DateTimeOffset? EndedAt { get; set; }
 }
 
 /// <summary>The coordinator's checkpoint, written after every step transition.</summary>

@@ -51,6 +51,15 @@ internal static class SpendRules
         }
     }
 
+    public static void ValidateGoalCalls(string goalId, int limit)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(goalId);
+        if (limit is < 1 or > SpendLimits.MaxGoalCalls)
+        {
+            throw new ArgumentException($"A goal's calls are listed 1 to {SpendLimits.MaxGoalCalls} at a time (got {limit}).", nameof(limit));
+        }
+    }
+
     /// <summary>The counters (scope, subject, period) a call for <paramref name="subject"/> at <paramref name="at"/> counts
     /// in, in the one order every writer locks them (so concurrent reservations never deadlock).</summary>
     public static IReadOnlyList<(BudgetKey Key, string Period)> Counters(SpendSubject subject, DateTimeOffset at) =>

@@ -11,7 +11,7 @@ public sealed class AccessTests(DashboardFixture fixture)
 {
     public static readonly TheoryData<string> DataEndpoints = new()
     {
-        "session", "cluster", "cluster?since=0", "grains?type=note&key=a", "reminders", "goals", "goals/any", "events", "events/stream",
+        "session", "cluster", "cluster?since=0", "grains?type=note&key=a", "reminders", "goals", "goals/any", "goals/any/history", "events", "events/stream",
         "panels", "panels/approvals", "panels/spend", "panels/schedules", "panels/connectors",
     };
 

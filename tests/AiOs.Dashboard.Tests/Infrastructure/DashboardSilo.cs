@@ -36,8 +36,9 @@ public sealed class DashboardSilo : IAsyncDisposable
 
     /// <summary>Starts a silo on <paramref name="connectionString"/> / <paramref name="schema"/>; silos given the same
     /// schema and <paramref name="clusterSecret"/> form one cluster. With <paramref name="webhook"/>, the webhook connector
-    /// posts there (and carries email.send).</summary>
-    public static async Task<DashboardSilo> StartAsync(string connectionString, string schema, string siloName, string clusterSecret, Uri? webhook = null)
+    /// posts there (and carries email.send). <paramref name="settings"/> add to or override the configuration.</summary>
+    public static async Task<DashboardSilo> StartAsync(
+        string connectionString, string schema, string siloName, string clusterSecret, Uri? webhook = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var data = new TempDirectory("aios-dashboard");
         var httpPort = LoopbackPorts.Free();
@@ -54,9 +55,20 @@ public sealed class DashboardSilo : IAsyncDisposable
             ["AiOs:Cluster:Secret"] = clusterSecret,
             ["AiOs:Silo:SiloId"] = siloName,
             ["AiOs:Connectors:Webhook:Url"] = webhook?.ToString(),
+
+            // The tiers run priced models (scripted by GoalScriptedModels), so that model calls have a cost to show.
+            ["AiOs:Models:Small:Model"] = GoalScriptedModels.SmallModel,
+            ["AiOs:Models:Large:Model"] = GoalScriptedModels.LargeModel,
+            [$"AiOs:Models:Prices:{GoalScriptedModels.SmallModel}:InputPerMillion"] = Invariant(GoalScriptedModels.SmallPrice.Input),
+            [$"AiOs:Models:Prices:{GoalScriptedModels.SmallModel}:OutputPerMillion"] = Invariant(GoalScriptedModels.SmallPrice.Output),
+            [$"AiOs:Models:Prices:{GoalScriptedModels.LargeModel}:InputPerMillion"] = Invariant(GoalScriptedModels.LargePrice.Input),
+            [$"AiOs:Models:Prices:{GoalScriptedModels.LargeModel}:OutputPerMillion"] = Invariant(GoalScriptedModels.LargePrice.Output),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.ClearProviders();
         builder.AddAiOs(silo => silo.AddGrains(typeof(DashboardSilo).Assembly));
+        builder.Services.AddSingleton<GoalScriptedModels>();
+        builder.Services.AddSingleton<AiOs.Workforce.Models.IModelProviders>(sp => sp.GetRequiredService<GoalScriptedModels>());
         var app = builder.Build();
         app.MapAiOs();
         try
@@ -72,6 +84,9 @@ public sealed class DashboardSilo : IAsyncDisposable
 
         return new DashboardSilo(app, data, siloName, httpPort);
     }
+
+    /// <summary>The silo's model fake: script a goal's answers here.</summary>
+    public GoalScriptedModels Models => Services.GetRequiredService<GoalScriptedModels>();
 
     /// <summary>The operator key the first start generated (only the silo that created the database has one).</summary>
     public string? InitialOperatorKey
@@ -89,6 +104,8 @@ public sealed class DashboardSilo : IAsyncDisposable
         var (_, secret) = await Services.GetRequiredService<ApiKeyManager>().CreateAsync("dashboard test " + scope, scope, "test", CancellationToken.None);
         return secret;
     }
+
+    private static string Invariant(decimal value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public async ValueTask DisposeAsync()
     {

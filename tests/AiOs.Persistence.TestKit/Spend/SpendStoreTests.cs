@@ -180,6 +180,26 @@ public abstract class SpendStoreTests : StorageTestBase
         Assert.DoesNotContain(await Spend.ListBudgetsAsync(Monday), b => b.Key.Subject == goal);
     }
 
+    [Fact]
+    public async Task GoalCalls_AreListedOneRowEach_OldestFirst_OnlyTheGoals_AndWithinTheLimit()
+    {
+        var (goal, other) = (NewId("goal"), NewId("goal"));
+        var first = new SpendRecord("c1-" + goal, Monday, new SpendSubject(goal, "research", "researcher", "cust-1"), "small-model", 120, 30, 4_200);
+        var second = new SpendRecord("c2-" + goal, Monday.AddMinutes(1), new SpendSubject(goal, null, "planner"), "large-model", 900, 80, 17_000);
+        await Spend.SettleAsync("never-held-" + goal, second);
+        await Spend.SettleAsync("never-held-" + goal, first);
+        await SpendAsync(new SpendSubject(other, "t1", "writer"), Monday, 99);
+
+        var calls = await Spend.ListGoalCallsAsync(goal, 10);
+
+        Assert.Equal([first, second], calls);
+        Assert.Equal([first], await Spend.ListGoalCallsAsync(goal, 1));
+        Assert.Empty(await Spend.ListGoalCallsAsync(NewId("goal"), 10));
+        var badLimit = await Assert.ThrowsAsync<ArgumentException>(() => Spend.ListGoalCallsAsync(goal, 0));
+        Assert.Contains("1 to 1000", badLimit.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<ArgumentException>(() => Spend.ListGoalCallsAsync(" ", 10));
+    }
+
     private async Task SpendAsync(SpendSubject subject, DateTimeOffset at, long cost, string model = "m")
     {
         var id = NewId("r");
