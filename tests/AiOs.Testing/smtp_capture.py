@@ -1,4 +1,4 @@
-"""A real SMTP server for the connector tests: Debian's aiosmtpd, with a handler that writes every accepted message to a
+"""A real SMTP server for the tests: Debian's aiosmtpd, with a handler that writes every accepted message to a
 directory (one .eml file each, written to a temporary name and renamed, so a reader never sees half a file), answers
 recipients named reject...@ with 550 and flakyN@ with 451 for their first N attempts, and accepts AUTH (without TLS, on
 loopback only) for user 'aios' with password 'right-password'.

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using AiOs.Testing;
 
-namespace AiOs.Connectors.Tests.Smtp;
+namespace AiOs.Testing;
 
 /// <summary>A real SMTP server (aiosmtpd, started with Debian's python3 as scripts/lib/smtp.sh installs it) on a free
 /// loopback port, capturing accepted messages to a directory. One per test class.</summary>
@@ -17,7 +16,7 @@ public sealed class SmtpServer : IAsyncLifetime
     {
         var python = Environment.GetEnvironmentVariable("AIOS_TEST_PYTHON") is { Length: > 0 } configured ? configured : "/usr/bin/python3";
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Smtp", "smtp_capture.py"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "smtp_capture.py"));
         start.ArgumentList.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add(_directory.Path);
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {python}");
