@@ -23,7 +23,7 @@ public sealed class PlaybookCatalog
         ArgumentNullException.ThrowIfNull(options);
         Add(new Playbook("onboard-customer", ["onboard", "onboarding", "new customer", "welcome"], new Plan(
         [
-            new PlannedTask("research", "researcher", "Summarize what we know about the customer and their needs."),
+            new PlannedTask("research", "researcher", "Open the customer's onboarding project, then summarize what we know about the customer and their needs."),
             new PlannedTask("welcome", "writer", "Draft a welcome email for the customer.", ["research"]),
             new PlannedTask("send", "outreach", "Send the welcome email.", ["welcome"], ["email.send"]),
             new PlannedTask("invoice", "bookkeeper", "Prepare the first invoice.", ["research"]),
