@@ -12,18 +12,13 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AiOs.Workforce.Tests.Scenarios;
 
-/// <summary>Scenario 2 of issue 6, the weekly content pipeline: a cron schedule starts the operator's playbook (brief, draft,
-/// review, publish) every Monday; across two weeks of the test clock, the real HTTP receiver gets each run's reviewed piece
+/// <summary>Scenario 2 of issue 6, the weekly content pipeline: a cron schedule starts the README's example playbook (brief,
+/// draft, review, publish) every Monday; across two weeks of the test clock, the real HTTP receiver gets each run's reviewed piece
 /// exactly once, signed with the shared secret.</summary>
 public abstract class ContentPipelineScenarioTests(ITestStorage storage, ITestOutputHelper output) : ScenarioTestBase(storage, output)
 {
-    private static readonly Playbook Weekly = new("weekly-content", [], new Plan(
-    [
-        new PlannedTask("brief", "writer", "Write the brief for this week's post."),
-        new PlannedTask("draft", "writer", "Write the post from the brief.", ["brief"]),
-        new PlannedTask("review", "support", "Review the draft for tone and errors; return the reviewed text.", ["draft"]),
-        new PlannedTask("publish", "outreach", "Publish the reviewed post.", ["review"], ["webhook.post"]),
-    ]));
+    // The README's playbook example, exactly as an operator would configure it.
+    private static readonly Playbook Weekly = Assert.Single(ReadmePlaybook.Playbooks());
 
     [Fact]
     public async Task WeeklyCron_TwoRuns_BriefDraftReviewPublish_ReceiverGetsEachRunOnce_WithAValidSignature()
