@@ -58,4 +58,22 @@ public sealed class ReadmePlaybookTests
         Assert.Empty(problems);
         Assert.NotNull(plan);
     }
+
+    [Fact]
+    public void PlaybookWithoutKeywords_FromEnvironmentStyleKeys_IsBound_NotSilentlyDropped()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AiOs:Workforce:Playbooks:0:Name"] = "ten-updates",
+            ["AiOs:Workforce:Playbooks:0:Plan:Tasks:0:Id"] = "step1",
+            ["AiOs:Workforce:Playbooks:0:Plan:Tasks:0:Role"] = "outreach",
+            ["AiOs:Workforce:Playbooks:0:Plan:Tasks:0:Instructions"] = "Send update 1.",
+            ["AiOs:Workforce:Playbooks:0:Plan:Tasks:0:Actions:0"] = "email.send",
+        }).Build();
+
+        var playbook = Assert.Single(configuration.GetSection(WorkforceOptions.SectionName).Get<WorkforceOptions>()!.Playbooks);
+
+        Assert.Equal(("ten-updates", 0), (playbook.Name, playbook.Keywords.Count));
+        Assert.Equal(["email.send"], Assert.Single(playbook.Plan.Tasks).Actions!);
+    }
 }
