@@ -1,11 +1,11 @@
 # shellcheck shell=bash
-# A real SMTP server for the connector tests, from Debian's `python3-aiosmtpd` (sourced by scripts/test.sh).
+# A real SMTP server for the connector and scenario tests, from Debian's `python3-aiosmtpd` (sourced by scripts/test.sh).
 #
 #   source scripts/lib/smtp.sh
 #   aios_smtp_ensure     # installs python3-aiosmtpd when it is missing and we are root; exports AIOS_TEST_AIOSMTPD=1
 #
 # The tests start their own servers ($AIOS_TEST_PYTHON -m aiosmtpd on a free loopback port, with the capturing handler in
-# tests/AiOs.Connectors.Tests/Smtp/capture_handler.py), one per test class; this only makes sure the module is there.
+# tests/AiOs.Testing/smtp_capture.py), one per test class; this only makes sure the module is there.
 
 # Debian's module is installed for Debian's interpreter; a python3 earlier on PATH (pyenv, a virtualenv) may not see it,
 # so the tests run /usr/bin/python3 unless AIOS_TEST_PYTHON names another.

@@ -14,6 +14,11 @@ public sealed class ManualTimeProvider : TimeProvider
         _now = start ?? new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
     }
 
+    /// <summary>Fires a timer armed for now (due time zero) at once, on the thread pool, as a real clock would, instead of
+    /// at the next <see cref="Advance"/>. Off by default: tests of timers themselves step every firing by hand. Whole-service
+    /// scenarios turn it on, since services start work with zero-delay timers (a goal's coordinator drives its plan so).</summary>
+    public bool FiresDueTimersAtOnce { get; init; }
+
     public override DateTimeOffset GetUtcNow()
     {
         lock (_lock)
@@ -105,9 +110,30 @@ public sealed class ManualTimeProvider : TimeProvider
             {
                 Due = dueTime == Timeout.InfiniteTimeSpan ? null : owner._now + dueTime;
                 Period = period == Timeout.InfiniteTimeSpan ? null : period;
+                if (!owner.FiresDueTimersAtOnce || Due is not { } due || due > owner._now)
+                {
+                    return true;
+                }
             }
 
+            ThreadPool.UnsafeQueueUserWorkItem(_ => FireIfDue(), null);
             return true;
+        }
+
+        // Fires once if still due (not changed or disposed since it was queued), re-arming a periodic timer as Advance does.
+        private void FireIfDue()
+        {
+            lock (owner._lock)
+            {
+                if (Due is not { } due || due > owner._now)
+                {
+                    return;
+                }
+
+                Due = Period is { } period && period > TimeSpan.Zero ? owner._now + period : null;
+            }
+
+            Fire();
         }
 
         public void Fire() => callback(state);

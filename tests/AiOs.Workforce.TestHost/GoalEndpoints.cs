@@ -1,11 +1,14 @@
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
+using AiOs.Workforce.Approvals;
 using AiOs.Workforce.Coordinator;
+using AiOs.Workforce.Entities;
 
 namespace AiOs.Workforce.TestHost;
 
 /// <summary>Submit a goal, read its status, and read what a test needs to prove exactly-once: each task's completion
-/// events in the event log and the goal's entries in the action ledger.</summary>
+/// events in the event log and the goal's entries in the action ledger; add a customer and approve an item, as the
+/// operator would.</summary>
 internal static class GoalEndpoints
 {
     public static WebApplication MapGoalEndpoints(this WebApplication app)
@@ -26,6 +29,10 @@ internal static class GoalEndpoints
             return counts;
         });
         app.MapGet("/goals/{id}/actions", (string id, IActionLedger ledger) => ledger.ReadGoalAsync(id));
+        app.MapPost("/customers/{id}", (string id, Customer customer, IGrainFactory grains) =>
+            grains.GetGrain<ICustomerGrain>(id).Save(customer, new EventProvenance("test-host", "operator")));
+        app.MapPost("/approvals/{id}/approve", (string id, IGrainFactory grains) =>
+            grains.GetGrain<IApprovalGrain>(id).Decide(new ApprovalDecision(ApprovalChoice.Approve, "operator")));
         return app;
     }
 }

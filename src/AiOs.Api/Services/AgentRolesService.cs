@@ -24,7 +24,7 @@ internal sealed partial class AgentRolesService(
     private const int StatsWindow = 50_000;
 
     // Tools a role may name (WorkforceTools); anything with a dot is a connector action such as email.send.
-    private static readonly string[] KnownTools = ["lookup_customer"];
+    private static readonly IReadOnlyList<string> KnownTools = WorkforceTools.Names;
 
     public void Bind(ServiceBinder binder)
     {

@@ -66,7 +66,7 @@ internal static class RolesCommands
         var accepts = new Option<string>("--accepts") { Description = "What it takes, in words", Required = true };
         var returns = new Option<string>("--returns") { Description = "What it gives back, in words", Required = true };
         var description = new Option<string?>("--description") { Description = "What the role is for" };
-        var tools = new Option<string[]>("--tool") { Description = "A tool or connector action it may use (repeatable): lookup_customer, email.send, webhook.post" };
+        var tools = new Option<string[]>("--tool") { Description = "A tool or connector action it may use (repeatable): lookup_customer, open_project, email.send, webhook.post" };
         var tier = new Option<string>("--tier") { Description = "small or large", DefaultValueFactory = _ => "small" };
         tier.AcceptOnlyFromAmong("small", "large");
         var autonomy = new Option<string>("--autonomy")

@@ -6,7 +6,15 @@ namespace AiOs.Workforce.Playbooks;
 /// <param name="Name">How the operator calls it, e.g. <c>onboard-customer</c>.</param>
 /// <param name="Keywords">Words of a goal that select this playbook when the offline provider plans.</param>
 /// <param name="Plan">The tasks it runs.</param>
-public sealed record Playbook(string Name, IReadOnlyList<string> Keywords, Plan Plan);
+public sealed record Playbook(string Name, IReadOnlyList<string> Keywords, Plan Plan)
+{
+    // For configuration binding: without it the binder must find every constructor argument, and it silently drops a list
+    // element it cannot construct, so a playbook configured without Keywords would vanish without a word.
+    public Playbook()
+        : this("", [], new Plan([]))
+    {
+    }
+}
 
 /// <summary>The playbooks: built-in ones plus those the operator adds (from configuration or at run time).</summary>
 public sealed class PlaybookCatalog
@@ -23,7 +31,7 @@ public sealed class PlaybookCatalog
         ArgumentNullException.ThrowIfNull(options);
         Add(new Playbook("onboard-customer", ["onboard", "onboarding", "new customer", "welcome"], new Plan(
         [
-            new PlannedTask("research", "researcher", "Summarize what we know about the customer and their needs."),
+            new PlannedTask("research", "researcher", "Open the customer's onboarding project, then summarize what we know about the customer and their needs."),
             new PlannedTask("welcome", "writer", "Draft a welcome email for the customer.", ["research"]),
             new PlannedTask("send", "outreach", "Send the welcome email.", ["welcome"], ["email.send"]),
             new PlannedTask("invoice", "bookkeeper", "Prepare the first invoice.", ["research"]),

@@ -21,7 +21,7 @@ public sealed class RoleDirectory
 
     public static IReadOnlyList<RoleContract> BuiltIn { get; } =
     [
-        new("researcher", "a question about a customer, market or topic", "a factual summary", Tools: ["lookup_customer"]),
+        new("researcher", "a question about a customer, market or topic", "a factual summary", Tools: ["lookup_customer", "open_project"]),
         new("writer", "a brief and the facts to use", "a draft text", Tier: ModelTier.Small),
         new("outreach", "a message and its recipient", "the message as sent", Actions: ["email.send", "webhook.post"]),
         new("bookkeeper", "billing facts", "an invoice draft or a booking", Actions: ["webhook.post"], Tier: ModelTier.Large,

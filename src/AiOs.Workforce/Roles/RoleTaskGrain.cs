@@ -131,7 +131,7 @@ public sealed partial class RoleTaskGrain(
             throw new GoalDeadlinePassedException($"task {task.TaskId} of goal {task.GoalId} was not started: the goal's deadline {deadline:u} has passed");
         }
 
-        var tools = WorkforceTools.For(GrainFactory, contract.Tools ?? []);
+        var tools = WorkforceTools.For(GrainFactory, contract.Tools ?? [], task);
         var subject = new SpendSubject(task.GoalId, task.TaskId, task.Role, task.CustomerId);
         var outcome = await TieredCompletion.RunAsync(models, task.Tier ?? contract.Tier, contract.ConfidenceThreshold,
             (client, ct) =>

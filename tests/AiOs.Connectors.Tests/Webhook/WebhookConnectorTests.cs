@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using AiOs.Connectors.Resilience;
 using AiOs.Connectors.Tests.Infrastructure;
 using AiOs.Connectors.Webhook;
+using AiOs.Testing;
 using AiOs.Workforce.Actions;
 
 namespace AiOs.Connectors.Tests.Webhook;

@@ -1,3 +1,5 @@
+using AiOs.Persistence.Events;
+using AiOs.Workforce.Entities;
 using AiOs.Workforce.Roles;
 using AiOs.Workforce.Tests.Models;
 using AiOs.Workforce.Tests.Storage;
@@ -5,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace AiOs.Workforce.Tests.Roles;
 
-/// <summary>Role contracts and the once-only execution of a task id.</summary>
+/// <summary>Role contracts, the once-only execution of a task id, and the tools that write.</summary>
 public abstract class RoleTaskTests(ITestStorage storage, ITestOutputHelper output) : WorkforceTestBase(storage, output)
 {
     [Fact]
@@ -40,6 +42,31 @@ public abstract class RoleTaskTests(ITestStorage storage, ITestOutputHelper outp
         Assert.True(result.Refused);
         Assert.Equal("role 'writer' may not take action 'webhook.post' (allowed: none)", result.Refusal);
         Assert.Equal(0, model.Calls);
+    }
+
+    [Fact]
+    public async Task OpenProjectTool_CalledTwice_OpensTheGoalsProjectOnce_WithTheTasksProvenance_AndNoneWithoutACustomer()
+    {
+        var silo = await StartSiloAsync(Storage.NewDatabase(), s => s.AddAiOsWorkforce());
+        var customerId = NewId("cust");
+        await silo.GrainFactory.GetGrain<ICustomerGrain>(customerId).Create(new Customer("Acme Ltd", "ops@acme.example"), new EventProvenance("operator-api", "operator"));
+        var task = new RoleTask(NewId("goal"), "research", "researcher", "open the project", CustomerId: customerId);
+        var tool = Assert.Single(WorkforceTools.For(silo.GrainFactory, ["open_project"], task));
+
+        var first = await tool.InvokeAsync(new() { ["name"] = "Onboarding Acme" }, TestContext.Current.CancellationToken);
+        var second = await tool.InvokeAsync(new() { ["name"] = "Another name" }, TestContext.Current.CancellationToken);
+        var withoutCustomer = await Assert.Single(WorkforceTools.For(silo.GrainFactory, ["open_project"], task with { GoalId = NewId("goal"), CustomerId = null }))
+            .InvokeAsync(new() { ["name"] = "Nobody's" }, TestContext.Current.CancellationToken);
+
+        var id = WorkforceTools.ProjectIdFor(task.GoalId);
+        Assert.Equal($"project {id} is open", first?.ToString());
+        Assert.Equal(first?.ToString(), second?.ToString());
+        var project = (await silo.GrainFactory.GetGrain<IProjectGrain>(id).Get())!;
+        Assert.Equal((1L, "Onboarding Acme", customerId), (project.Revision, project.Value.Name, project.Value.CustomerId));
+        Assert.Equal(new EventProvenance("goal", "agent:researcher", $"goal/{task.GoalId}/task/research"), project.ChangedBy);
+        Assert.Equal("no project opened: the task names no customer", withoutCustomer?.ToString());
+        var unknown = Assert.Throws<InvalidOperationException>(() => WorkforceTools.For(silo.GrainFactory, ["open_projects"], task));
+        Assert.Contains("'open_projects', which does not exist", unknown.Message, StringComparison.Ordinal);
     }
 }
 

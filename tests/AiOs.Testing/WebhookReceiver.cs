@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
-using AiOs.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace AiOs.Connectors.Tests.Webhook;
+namespace AiOs.Testing;
 
 /// <summary>A real HTTP receiver (Kestrel on a free loopback port) that records each request and answers with the next
 /// scripted status (200 once the script is used up).</summary>

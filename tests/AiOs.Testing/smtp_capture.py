@@ -1,10 +1,13 @@
-"""A real SMTP server for the connector tests: Debian's aiosmtpd, with a handler that writes every accepted message to a
+"""A real SMTP server for the tests: Debian's aiosmtpd, with a handler that writes every accepted message to a
 directory (one .eml file each, written to a temporary name and renamed, so a reader never sees half a file), answers
 recipients named reject...@ with 550 and flakyN@ with 451 for their first N attempts, and accepts AUTH (without TLS, on
-loopback only) for user 'aios' with password 'right-password'.
+loopback only) for user 'aios' with password 'right-password'. With HOLD_AT=N it holds the Nth recipient command of the
+server's life without an answer (writing a file named 'held' first), until the client goes away, so that a test can kill
+the sender mid-send knowing the message was not delivered.
 
-    python3 smtp_capture.py PORT DIRECTORY      prints READY when it accepts connections; stops on SIGTERM
+    python3 smtp_capture.py PORT DIRECTORY [HOLD_AT]   prints READY when it accepts connections; stops on SIGTERM
 """
+import asyncio
 import os
 import re
 import signal
@@ -16,13 +19,26 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Capture:
-    def __init__(self, directory):
+    def __init__(self, directory, hold_at):
         self.directory = directory
+        self.hold_at = hold_at
+        self.recipients = 0
         self.count = 0
         self.attempts = {}
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            self.recipients += 1
+            held = self.recipients == self.hold_at
+        if held:
+            open(os.path.join(self.directory, 'held'), 'w').close()
+            # At most a minute, so that a test that never kills the client does not hang the server.
+            for _ in range(1200):
+                if server.transport is None or server.transport.is_closing():
+                    break
+                await asyncio.sleep(0.05)
+            return '421 4.3.2 held by the test'
         local = address.split('@', 1)[0].lower()
         if local.startswith('reject'):
             return '550 5.1.1 mailbox unavailable'
@@ -55,7 +71,8 @@ def authenticate(server, session, envelope, mechanism, auth_data):
 
 def main():
     port, directory = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(Capture(directory), hostname='127.0.0.1', port=port,
+    hold_at = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    controller = Controller(Capture(directory, hold_at), hostname='127.0.0.1', port=port,
                             authenticator=authenticate, auth_require_tls=False)
     controller.start()
     print('READY', flush=True)

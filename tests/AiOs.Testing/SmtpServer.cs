@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text;
-using AiOs.Testing;
 
-namespace AiOs.Connectors.Tests.Smtp;
+namespace AiOs.Testing;
 
 /// <summary>A real SMTP server (aiosmtpd, started with Debian's python3 as scripts/lib/smtp.sh installs it) on a free
 /// loopback port, capturing accepted messages to a directory. One per test class.</summary>
@@ -11,15 +10,20 @@ public sealed class SmtpServer : IAsyncLifetime
     private readonly TempDirectory _directory = new("aios-smtp");
     private Process? _process;
 
+    /// <summary>When positive, the server holds the Nth recipient command it gets (counting from 1) without an answer until
+    /// the client goes away: a sender killed then has not delivered that message.</summary>
+    public int HoldAt { get; init; }
+
     public int Port { get; } = LoopbackPorts.Free();
 
     public async ValueTask InitializeAsync()
     {
         var python = Environment.GetEnvironmentVariable("AIOS_TEST_PYTHON") is { Length: > 0 } configured ? configured : "/usr/bin/python3";
         var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Smtp", "smtp_capture.py"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "smtp_capture.py"));
         start.ArgumentList.Add(Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add(_directory.Path);
+        start.ArgumentList.Add(HoldAt.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {python}");
         var ready = _process.StandardOutput.ReadLineAsync();
         var line = await Eventually.WithinAsync(ready, "the SMTP server (aiosmtpd) prints READY");
@@ -29,6 +33,9 @@ public sealed class SmtpServer : IAsyncLifetime
             throw new InvalidOperationException($"aiosmtpd did not start (is python3-aiosmtpd installed? scripts/lib/smtp.sh installs it): {error}");
         }
     }
+
+    /// <summary>Whether the server holds the recipient command it was told to hold (<see cref="HoldAt"/>).</summary>
+    public bool Holding => File.Exists(Path.Combine(_directory.Path, "held"));
 
     /// <summary>The messages accepted so far, in order, as raw text.</summary>
     public IReadOnlyList<string> Messages() =>
