@@ -48,7 +48,7 @@ public abstract class GoalProcessKillTestsBase(ITestOutputHelper output) : IDisp
 
         Assert.Equal(GoalPhase.Running, beforeKill.Phase);
         Assert.DoesNotContain(beforeKill.History, h => h.Contains("task send done", StringComparison.Ordinal));
-        Assert.Equal(4, done!.TasksTotal);
+        Assert.Equal(5, done!.TasksTotal);
         Assert.Equal(done.TasksTotal, done.TasksDone);
 
         // Every task completed exactly once, in the goal's history and in the event log.

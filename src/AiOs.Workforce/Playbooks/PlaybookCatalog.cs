@@ -35,6 +35,7 @@ public sealed class PlaybookCatalog
             new PlannedTask("welcome", "writer", "Draft a welcome email for the customer.", ["research"]),
             new PlannedTask("send", "outreach", "Send the welcome email.", ["welcome"], ["email.send"]),
             new PlannedTask("invoice", "bookkeeper", "Prepare the first invoice.", ["research"]),
+            new PlannedTask("follow-up", "outreach", "Schedule a check-in with the customer in 3 days.", ["send"]),
         ])));
         Add(new Playbook("content-pipeline", ["post", "article", "newsletter", "content"], new Plan(
         [

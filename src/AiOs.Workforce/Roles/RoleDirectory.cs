@@ -23,7 +23,7 @@ public sealed class RoleDirectory
     [
         new("researcher", "a question about a customer, market or topic", "a factual summary", Tools: ["lookup_customer", "open_project"]),
         new("writer", "a brief and the facts to use", "a draft text", Tier: ModelTier.Small),
-        new("outreach", "a message and its recipient", "the message as sent", Actions: ["email.send", "webhook.post"]),
+        new("outreach", "a message and its recipient", "the message as sent", Tools: ["schedule_follow_up"], Actions: ["email.send", "webhook.post"]),
         new("bookkeeper", "billing facts", "an invoice draft or a booking", Actions: ["webhook.post"], Tier: ModelTier.Large,
             SmallTierOnBudget: false),
         new("support", "a customer request or a draft to review", "a classification or a reviewed text", TaskKind: "classify"),

@@ -11,6 +11,7 @@ using AiOs.Runtime;
 using AiOs.Workforce.Actions;
 using AiOs.Workforce.Entities;
 using AiOs.Workforce.Models;
+using AiOs.Workforce.Playbooks;
 using AiOs.Workforce.Policies;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,8 @@ public sealed partial class RoleTaskGrain(
     SiloRuntime runtime,
     TimeProvider time,
     IOptions<WorkforceOptions> options,
-    MemoryService memory) : Grain, IRoleTaskGrain
+    MemoryService memory,
+    PlaybookCatalog playbooks) : Grain, IRoleTaskGrain
 {
     private const string CompletedKind = "role-task.completed";
     private readonly StorageWriter _writer = new(runtime.SiloId);
@@ -131,7 +133,7 @@ public sealed partial class RoleTaskGrain(
             throw new GoalDeadlinePassedException($"task {task.TaskId} of goal {task.GoalId} was not started: the goal's deadline {deadline:u} has passed");
         }
 
-        var tools = WorkforceTools.For(GrainFactory, contract.Tools ?? [], task);
+        var tools = WorkforceTools.For(GrainFactory, contract.Tools ?? [], task, time, playbooks);
         var subject = new SpendSubject(task.GoalId, task.TaskId, task.Role, task.CustomerId);
         var outcome = await TieredCompletion.RunAsync(models, task.Tier ?? contract.Tier, contract.ConfidenceThreshold,
             (client, ct) =>

@@ -39,7 +39,7 @@ public sealed class AgentRolesTests : IAsyncLifetime
 
         Assert.Equal(["bookkeeper", "outreach", "researcher", "support", "writer"], roles.Where(r => r.BuiltIn).Select(r => r.Name));
         var outreach = roles.Single(r => r.Name == "outreach");
-        Assert.Equal(["email.send", "webhook.post"], outreach.AllowedTools);
+        Assert.Equal(["schedule_follow_up", "email.send", "webhook.post"], outreach.AllowedTools);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public abstract class CoordinatorTests(ITestStorage storage, ITestOutputHelper o
         await silo.GrainFactory.GetGrain<IApprovalGrain>(Assert.Single(waiting.WaitingApprovals!)).Decide(new ApprovalDecision(ApprovalChoice.Approve, "operator"));
         var status = await WaitForAsync(silo, goalId, GoalPhase.Done);
 
-        Assert.Equal((4, 4), (status.TasksDone, status.TasksTotal));
+        Assert.Equal((5, 5), (status.TasksDone, status.TasksTotal));
         Assert.Contains("Acme Ltd", status.Outputs["welcome"], StringComparison.Ordinal);
         Assert.Equal("models: small=offline, large=offline", silo.Services.GetRequiredService<ModelCatalog>().Describe());
         var sent = Assert.Single(_connector.Calls);

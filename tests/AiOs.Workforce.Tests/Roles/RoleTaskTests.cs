@@ -1,6 +1,7 @@
 using AiOs.Persistence.Events;
 using AiOs.Workforce.Entities;
 using AiOs.Workforce.Roles;
+using AiOs.Workforce.Schedules;
 using AiOs.Workforce.Tests.Models;
 using AiOs.Workforce.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +68,36 @@ public abstract class RoleTaskTests(ITestStorage storage, ITestOutputHelper outp
         Assert.Equal("no project opened: the task names no customer", withoutCustomer?.ToString());
         var unknown = Assert.Throws<InvalidOperationException>(() => WorkforceTools.For(silo.GrainFactory, ["open_projects"], task));
         Assert.Contains("'open_projects', which does not exist", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ScheduleFollowUpTool_SchedulesOneFollowUpPerGoal_ForTheCustomer_AndRefusesBadRequestsSayingWhy()
+    {
+        var silo = await StartSiloAsync(Storage.NewDatabase(), s => s.AddAiOsWorkforce());
+        var customerId = NewId("cust");
+        var task = new RoleTask(NewId("goal"), "follow-up", "outreach", "schedule a check-in", CustomerId: customerId);
+        var clock = silo.Services.GetRequiredService<TimeProvider>();
+        var playbooks = silo.Services.GetRequiredService<AiOs.Workforce.Playbooks.PlaybookCatalog>();
+        var tool = Assert.Single(WorkforceTools.For(silo.GrainFactory, ["schedule_follow_up"], task, clock, playbooks));
+        var ct = TestContext.Current.CancellationToken;
+
+        Assert.Equal("no follow-up scheduled: inDays must be 1 to 365, not 0", (await tool.InvokeAsync(new() { ["inDays"] = 0, ["goal"] = "check in" }, ct))?.ToString());
+        Assert.Equal("no follow-up scheduled: say what the follow-up goal is", (await tool.InvokeAsync(new() { ["inDays"] = 3, ["goal"] = " " }, ct))?.ToString());
+        Assert.Equal("no follow-up scheduled: there is no playbook 'nope'",
+            (await tool.InvokeAsync(new() { ["inDays"] = 3, ["goal"] = "check in", ["playbook"] = "nope" }, ct))?.ToString());
+        var schedule = silo.GrainFactory.GetGrain<IScheduleGrain>(WorkforceTools.FollowUpIdFor(task.GoalId));
+        Assert.Null(await schedule.Get());
+
+        var before = clock.GetUtcNow();
+        var first = await tool.InvokeAsync(new() { ["inDays"] = 3, ["goal"] = "check in with Acme" }, ct);
+        var second = await tool.InvokeAsync(new() { ["inDays"] = 5, ["goal"] = "another check-in" }, ct);
+
+        var view = (await schedule.Get())!;
+        Assert.Equal(new GoalTemplate("check in with Acme", customerId), view.Spec.Goal);
+        Assert.InRange(view.NextRunAt!.Value, before.AddDays(3), clock.GetUtcNow().AddDays(3));
+        var at = view.NextRunAt.Value.ToString("u", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"follow-up scheduled for {at}", first?.ToString());
+        Assert.Equal($"a follow-up is already scheduled for {at}", second?.ToString());
     }
 }
 

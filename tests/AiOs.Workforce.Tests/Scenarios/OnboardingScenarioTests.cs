@@ -26,13 +26,17 @@ public abstract class OnboardingScenarioTests(ITestStorage storage, ITestOutputH
             {
                 "researcher" => "Acme Ltd is a new customer; they want their monthly reports automated.",
                 "writer" => $"Dear {context["customer"]!["name"]}, welcome aboard! We will write to you at {context["customer"]!["email"]}.",
-                "outreach" => context["inputs"]!["welcome"]!.GetValue<string>(),
+                "outreach" => context["inputs"]?["welcome"]?.GetValue<string>() ?? "check-in scheduled",
                 "bookkeeper" => "Invoice 1: onboarding, 500.00",
                 _ => $"{role}: done",
             },
-            (role, messages) => role == "researcher" && !messages.Any(m => m.Contents.OfType<FunctionResultContent>().Any())
-                ? new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call-1", "open_project", new Dictionary<string, object?> { ["name"] = "Onboarding Acme Ltd" })]))
-                : null);
+            (role, messages) => messages.Any(m => m.Contents.OfType<FunctionResultContent>().Any()) ? null : role switch
+            {
+                "researcher" => new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call-1", "open_project", new Dictionary<string, object?> { ["name"] = "Onboarding Acme Ltd" })])),
+                "outreach" when messages.Any(m => m.Text.Contains("check-in", StringComparison.Ordinal)) => new ChatResponse(new ChatMessage(ChatRole.Assistant,
+                    [new FunctionCallContent("call-2", "schedule_follow_up", new Dictionary<string, object?> { ["inDays"] = 3, ["goal"] = "check in with Acme Ltd", ["playbook"] = "check-in" })])),
+                _ => null,
+            });
         var silo = await StartAsync(Storage.NewDatabase(), model, o =>
             o.Playbooks.Add(new Playbook("check-in", [], new Plan([new PlannedTask("check-in", "writer", "Draft a short check-in note for the customer.")]))));
 
@@ -44,7 +48,7 @@ public abstract class OnboardingScenarioTests(ITestStorage storage, ITestOutputH
 
         var waiting = await WaitForAsync(silo, goalId, GoalPhase.WaitingForApproval);
         var plan = await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Checkpoint();
-        Assert.Equal(["research", "welcome", "send", "invoice"], plan.Tasks.Select(t => t.Task.Id));
+        Assert.Equal(["research", "welcome", "send", "invoice", "follow-up"], plan.Tasks.Select(t => t.Task.Id));
         Assert.Empty(Smtp.Messages());
         var approval = silo.GrainFactory.GetGrain<IApprovalGrain>(Assert.Single(waiting.WaitingApprovals!));
         var item = (await approval.Get())!;
@@ -57,7 +61,7 @@ public abstract class OnboardingScenarioTests(ITestStorage storage, ITestOutputH
         payload["text"] = "Dear Acme team, welcome aboard! Your first report arrives on Friday.";
         await approval.Decide(new ApprovalDecision(ApprovalChoice.EditAndApprove, "key:op", "warmer tone", payload.ToJsonString()));
         var done = await WaitForAsync(silo, goalId, GoalPhase.Done);
-        Assert.Equal((4, 4), (done.TasksDone, done.TasksTotal));
+        Assert.Equal((5, 5), (done.TasksDone, done.TasksTotal));
 
         var mail = Assert.Single(Smtp.MessagesTo("ops@acme.example"));
         Assert.Contains("Dear Acme team, welcome aboard! Your first report arrives on Friday.", mail.Body, StringComparison.Ordinal);
@@ -70,12 +74,13 @@ public abstract class OnboardingScenarioTests(ITestStorage storage, ITestOutputH
         Assert.Equal(new EventProvenance("goal", "agent:researcher", $"goal/{goalId}/task/research"), project.ChangedBy);
         Assert.Contains($"project/{project.Id}", (await silo.GrainFactory.GetGrain<ICustomerGrain>(customerId).Get())!.Links);
 
-        // The follow-up in three days: it does not run before, runs once when the clock gets there, and sends nothing more.
-        var followUpId = NewId("follow-up");
+        // The follow-up the goal scheduled after the email went out, three days ahead, for the customer and the project: it
+        // does not run before, runs once when the clock gets there, and sends nothing more.
+        var followUpId = WorkforceTools.FollowUpIdFor(goalId);
+        var scheduled = (await silo.GrainFactory.GetGrain<IScheduleGrain>(followUpId).Get())!;
         var at = Clock.GetUtcNow().AddDays(3);
-        var created = await silo.GrainFactory.GetGrain<IScheduleGrain>(followUpId).Create(
-            new ScheduleSpec("check in with Acme", null, at, null, new GoalTemplate("check in with Acme Ltd", customerId, project.Id, "check-in")));
-        Assert.Null(created.Refusal);
+        Assert.Equal(at, scheduled.NextRunAt);
+        Assert.Equal(new GoalTemplate("check in with Acme Ltd", customerId, project.Id, "check-in"), scheduled.Spec.Goal);
         await AdvanceWhenScheduledAsync(silo, TimeSpan.FromDays(3) - TimeSpan.FromMinutes(1));
         Assert.Equal(0, (await silo.GrainFactory.GetGrain<IScheduleGrain>(followUpId).Get())!.Progress.Runs);
         await AdvanceWhenScheduledAsync(silo, TimeSpan.FromMinutes(1));
