@@ -74,35 +74,16 @@ internal sealed class LexicalIndex
                 }
             }
 
-            var best = new PriorityQueue<int, (float Score, int Index)>();
+            var best = new BestScores(count);
             foreach (var index in touched)
             {
-                var candidate = (scores[index], index);
-                if (best.Count == count && best.TryPeek(out _, out var worst) && candidate.CompareTo(worst) <= 0)
+                if (best.WouldKeep(scores[index], index) && admits(index))
                 {
-                    continue;
-                }
-
-                if (!admits(index))
-                {
-                    continue;
-                }
-
-                best.Enqueue(index, candidate);
-                if (best.Count > count)
-                {
-                    best.Dequeue();
+                    best.Add(index, scores[index]);
                 }
             }
 
-            var result = new List<(int, double)>(best.Count);
-            while (best.TryDequeue(out var index, out var ranked))
-            {
-                result.Add((index, ranked.Score));
-            }
-
-            result.Reverse();
-            return result;
+            return [.. best.BestFirst().Select(hit => (hit.Index, (double)hit.Score))];
         }
         finally
         {

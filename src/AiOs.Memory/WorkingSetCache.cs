@@ -111,41 +111,23 @@ internal sealed class WorkingSet
     /// <paramref name="filter"/> and reach <paramref name="minSimilarity"/>, best first.</summary>
     public List<(MemoryItem Item, double Similarity)> Nearest(float[] query, MemoryFilter filter, int count, double minSimilarity)
     {
-        var best = new PriorityQueue<int, float>();
         if (query.Length != _dimensions || _dimensions == 0)
         {
             return [];
         }
 
+        var best = new BestScores(count);
         var vectors = _vectors.AsSpan();
         for (var i = 0; i < Items.Count; i++)
         {
             var similarity = Dot(query, vectors.Slice(i * _dimensions, _dimensions));
-            if (similarity < minSimilarity || (best.Count == count && best.TryPeek(out _, out var worst) && similarity <= worst))
+            if (similarity >= minSimilarity && best.WouldKeep(similarity, i) && filter.Admits(Items[i]))
             {
-                continue;
-            }
-
-            if (!filter.Admits(Items[i]))
-            {
-                continue;
-            }
-
-            best.Enqueue(i, similarity);
-            if (best.Count > count)
-            {
-                best.Dequeue();
+                best.Add(i, similarity);
             }
         }
 
-        var result = new List<(MemoryItem, double)>(best.Count);
-        while (best.TryDequeue(out var index, out var similarity))
-        {
-            result.Add((Items[index], similarity));
-        }
-
-        result.Reverse();
-        return result;
+        return [.. best.BestFirst().Select(hit => (Items[hit.Index], (double)hit.Score))];
     }
 
     /// <summary>The <paramref name="count"/> items best matching the words of <paramref name="text"/> that pass
