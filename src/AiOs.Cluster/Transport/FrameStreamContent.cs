@@ -19,6 +19,7 @@ internal sealed class FrameStreamContent(ChannelReader<OutgoingFrame> frames) : 
     private readonly TaskCompletionSource _accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
     private int _attempt;
+    private bool _ended;
 
     /// <summary>The peer answered the stream: from now on it reads what is written.</summary>
     public void Accepted() => _accepted.TrySetResult();
@@ -29,9 +30,20 @@ internal sealed class FrameStreamContent(ChannelReader<OutgoingFrame> frames) : 
     /// <summary>The call was answered: whatever happens to the stream now does not concern it.</summary>
     public void Answered(long callId) => _written.TryRemove(callId, out _);
 
-    /// <summary>The peer ended the stream normally, which promises that it answered every call it read: the rest did not
-    /// reach it.</summary>
-    public void NoneUnansweredReachedPeer() => _written.Clear();
+    /// <summary>The stream has ended: no frame is taken from now on (one taken after the end would be counted as possibly
+    /// run, though the peer can no longer read it). When the peer ended it normally, which promises that it answered
+    /// every call it read, no unanswered call reached it.</summary>
+    public void End(bool peerEndedNormally)
+    {
+        lock (_gate)
+        {
+            _ended = true;
+            if (peerEndedNormally)
+            {
+                _written.Clear();
+            }
+        }
+    }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
@@ -52,7 +64,7 @@ internal sealed class FrameStreamContent(ChannelReader<OutgoingFrame> frames) : 
                 await stream.WriteAsync(frame.Bytes, cancellationToken).ConfigureAwait(false);
             }
 
-            if (attempt != Volatile.Read(ref _attempt))
+            if (Volatile.Read(ref _ended) || attempt != Volatile.Read(ref _attempt))
             {
                 return;
             }
@@ -71,7 +83,7 @@ internal sealed class FrameStreamContent(ChannelReader<OutgoingFrame> frames) : 
     {
         lock (_gate)
         {
-            if (attempt != _attempt || !frames.TryRead(out frame))
+            if (_ended || attempt != _attempt || !frames.TryRead(out frame))
             {
                 frame = default;
                 return false;

@@ -154,12 +154,8 @@ internal sealed class SiloConnection : IAsyncDisposable
             Log.ConnectionLost(_transport.Logger, Address, failure.Message);
         }
 
-        if (failure is null)
-        {
-            // The peer ended the stream normally (it is leaving): it answered every call it read, so the rest never ran.
-            content.NoneUnansweredReachedPeer();
-        }
-
+        // Ended normally, the peer (leaving) answered every call it read, so the rest never ran.
+        content.End(peerEndedNormally: failure is null);
         FailPending(failure, content);
     }
 

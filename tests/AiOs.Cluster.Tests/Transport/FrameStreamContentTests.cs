@@ -33,7 +33,7 @@ public sealed class FrameStreamContentTests
         Assert.False(content.MayHaveReachedPeer(1));
         Assert.True(content.MayHaveReachedPeer(3));
 
-        content.NoneUnansweredReachedPeer();
+        content.End(peerEndedNormally: true);
         Assert.False(content.MayHaveReachedPeer(2));
         Assert.False(content.MayHaveReachedPeer(3));
     }
@@ -58,6 +58,69 @@ public sealed class FrameStreamContentTests
         await writing.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal([1, 2, 3], sink.ToArray());
         Assert.True(content.MayHaveReachedPeer(1));
+    }
+
+    /// <summary>The stream's body keeps writing for a moment after the peer has ended the stream. A frame it took after
+    /// the end would count as possibly run, though the peer can no longer read it: the end stops the taking.</summary>
+    [Fact]
+    public async Task AfterTheStreamEnds_NoFrameIsTaken_SoNoneCountsAsPossiblyRun()
+    {
+        var frames = Channel.CreateUnbounded<OutgoingFrame>();
+        var content = new FrameStreamContent(frames.Reader);
+        frames.Writer.TryWrite(new OutgoingFrame(1, [1]));
+        frames.Writer.TryWrite(new OutgoingFrame(2, [2]));
+        await using var sink = new HeldStream();
+        content.Accepted();
+        var writing = content.CopyToAsync(sink, TestContext.Current.CancellationToken);
+        await sink.FirstWrite.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken); // call 1 is being written
+
+        content.End(peerEndedNormally: true);
+        sink.Release();
+        frames.Writer.Complete();
+        await writing.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.False(content.MayHaveReachedPeer(1));
+        Assert.False(content.MayHaveReachedPeer(2));
+        Assert.True(frames.Reader.TryRead(out var left) && left.CallId == 2, "call 2 is still queued, to be routed again");
+    }
+
+    [Fact]
+    public async Task AStreamThatBroke_KeepsItsWrittenCallsAsPossiblyRun_AndTakesNoMore()
+    {
+        var frames = Channel.CreateUnbounded<OutgoingFrame>();
+        var content = new FrameStreamContent(frames.Reader);
+        frames.Writer.TryWrite(new OutgoingFrame(1, [1]));
+        frames.Writer.TryWrite(new OutgoingFrame(2, [2]));
+        await using var sink = new HeldStream();
+        content.Accepted();
+        var writing = content.CopyToAsync(sink, TestContext.Current.CancellationToken);
+        await sink.FirstWrite.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        content.End(peerEndedNormally: false);
+        sink.Release();
+        frames.Writer.Complete();
+        await writing.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.True(content.MayHaveReachedPeer(1));
+        Assert.False(content.MayHaveReachedPeer(2));
+    }
+
+    /// <summary>A stream whose first write waits until released.</summary>
+    private sealed class HeldStream : MemoryStream
+    {
+        private readonly TaskCompletionSource _firstWrite = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task FirstWrite => _firstWrite.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            _firstWrite.TrySetResult();
+            await _released.Task.WaitAsync(cancellationToken);
+            await base.WriteAsync(buffer, cancellationToken);
+        }
     }
 
     /// <summary>A peer whose web server is shutting down answers a new stream with GOAWAY naming an earlier stream id:
