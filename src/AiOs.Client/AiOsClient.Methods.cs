@@ -191,6 +191,11 @@ public sealed partial class AiOsClient
     public IAsyncEnumerable<ExportRecord> ExportMemory(ExportMemoryRequest request, CallOptions options = default) =>
         Stream<ExportMemoryRequest, ExportRecord>(M.ExportMemory, request, options);
 
+    /// <summary>aios.v1.Memory/ImportMemory: sends a snapshot's records as they are enumerated; the server checks them all
+    /// before storing any. Not retried (the records are not sent twice); importing the same snapshot again is harmless.</summary>
+    public Task<ImportReport> ImportMemoryAsync(IAsyncEnumerable<ExportRecord> records, CallOptions options = default) =>
+        _invoker.ClientStreamingAsync<ExportRecord, ImportReport>(M.ImportMemory, records, options);
+
     // Looked up once: a method missing from the contract fails at first use of the client, not mid-call.
     private sealed class Methods
     {
@@ -240,5 +245,6 @@ public sealed partial class AiOsClient
         public readonly Google.Protobuf.Reflection.MethodDescriptor AddMemory = Method(MemoryReflection.Descriptor, "AddMemory");
         public readonly Google.Protobuf.Reflection.MethodDescriptor ForgetMemory = Method(MemoryReflection.Descriptor, "ForgetMemory");
         public readonly Google.Protobuf.Reflection.MethodDescriptor ExportMemory = Method(MemoryReflection.Descriptor, "ExportMemory");
+        public readonly Google.Protobuf.Reflection.MethodDescriptor ImportMemory = Method(MemoryReflection.Descriptor, "ImportMemory");
     }
 }

@@ -95,6 +95,34 @@ internal sealed class GrpcCallInvoker : IDisposable
         call.ThrowIfNotOk();
     }
 
+    /// <summary>A call with a stream of requests and one response. Never retried: the requests cannot be sent twice.
+    /// Requests are framed as they are enumerated, so a long stream is not held in memory.</summary>
+    public async Task<TResponse> ClientStreamingAsync<TRequest, TResponse>(MethodDescriptor method, IAsyncEnumerable<TRequest> requests, CallOptions options)
+        where TRequest : IMessage<TRequest>
+        where TResponse : IMessage<TResponse>, new()
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var deadline = DateTimeOffset.UtcNow + (options.Timeout ?? _options.DefaultTimeout);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
+        using var call = await StartAsync(method, new FramedStreamContent<TRequest>(requests, Frame), deadline, cancellation, options.CancellationToken)
+            .ConfigureAwait(false);
+        try
+        {
+            var response = await call.ReadAsync<TResponse>(_options.MaxMessageSize).ConfigureAwait(false);
+            if (response is not null && await call.ReadAsync<TResponse>(_options.MaxMessageSize).ConfigureAwait(false) is not null)
+            {
+                throw new RpcException(StatusCode.Internal, $"{method.FullName} answered with more than one message");
+            }
+
+            call.ThrowIfNotOk();
+            return response ?? throw new RpcException(StatusCode.Internal, $"{method.FullName} answered OK without a message");
+        }
+        catch (Exception exception) when (exception is not RpcException)
+        {
+            throw call.Translate(exception);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<TResponse> UnaryOnceAsync<TRequest, TResponse>(MethodDescriptor method, TRequest request, DateTimeOffset deadline, CancellationToken cancellationToken)
@@ -120,20 +148,29 @@ internal sealed class GrpcCallInvoker : IDisposable
         }
     }
 
-    // cancellation: cancelled by the caller or at the deadline; caller: by the caller only, to tell the two apart.
-    private async Task<ActiveCall> StartAsync<TRequest>(
-        MethodDescriptor method, TRequest request, DateTimeOffset? deadline, CancellationTokenSource cancellation, CancellationToken caller)
+    private static byte[] Frame<TRequest>(TRequest request)
         where TRequest : IMessage<TRequest>
     {
         var frame = new byte[GrpcProtocol.MessagePrefixLength + request.CalculateSize()];
         MessageFraming.WritePrefix(frame, frame.Length - GrpcProtocol.MessagePrefixLength);
         request.WriteTo(frame.AsSpan(GrpcProtocol.MessagePrefixLength));
+        return frame;
+    }
 
+    private Task<ActiveCall> StartAsync<TRequest>(
+        MethodDescriptor method, TRequest request, DateTimeOffset? deadline, CancellationTokenSource cancellation, CancellationToken caller)
+        where TRequest : IMessage<TRequest> =>
+        StartAsync(method, new ByteArrayContent(Frame(request)), deadline, cancellation, caller);
+
+    // cancellation: cancelled by the caller or at the deadline; caller: by the caller only, to tell the two apart.
+    private async Task<ActiveCall> StartAsync(
+        MethodDescriptor method, HttpContent content, DateTimeOffset? deadline, CancellationTokenSource cancellation, CancellationToken caller)
+    {
         var message = new HttpRequestMessage(HttpMethod.Post, new Uri(_endpoint, $"/{method.Service.FullName}/{method.Name}"))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Content = new ByteArrayContent(frame),
+            Content = content,
         };
         message.Content.Headers.ContentType = GrpcContentType;
         message.Headers.TryAddWithoutValidation("te", "trailers");

@@ -4,6 +4,28 @@ using AiOs.Persistence.Memory;
 
 namespace AiOs.Memory;
 
+/// <summary>The JSON shape of every record of a portable snapshot, whichever part of the business wrote it: snake_case
+/// names, enums by name, nulls left out.</summary>
+public static class PortableJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static PortableRecord Record<T>(string kind, T data) => new(kind, JsonSerializer.Serialize(data, Options));
+
+    /// <summary>The record's data as <typeparamref name="T"/>.</summary>
+    /// <exception cref="JsonException">It is not.</exception>
+    public static T Read<T>(PortableRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return JsonSerializer.Deserialize<T>(record.Json, Options) ?? throw new JsonException($"the data is not a {record.Kind}");
+    }
+}
+
 /// <summary>One line of a portable snapshot: what it is (<c>memory_item</c>, <c>customer</c>, <c>schedule</c>, ...) and
 /// its data as one JSON object.</summary>
 public sealed record PortableRecord(string Kind, string Json);
@@ -12,32 +34,46 @@ public sealed record PortableRecord(string Kind, string Json);
 /// Each handles the record kinds it names.</summary>
 public interface IPortableSource
 {
-    /// <summary>The record kinds this source writes and reads.</summary>
-    IReadOnlyCollection<string> Kinds { get; }
+    /// <summary>The record kinds this source writes and reads, in the order an import must store them (a project after
+    /// its customer).</summary>
+    IReadOnlyList<string> Kinds { get; }
 
     IAsyncEnumerable<PortableRecord> ExportAsync(CancellationToken cancellationToken);
 
-    Task ImportAsync(PortableRecord record, CancellationToken cancellationToken);
+    /// <summary>Checks all of a snapshot's records of this source's kinds, in snapshot order, before any record is stored,
+    /// so that a bad snapshot stores nothing; one record may name another (a playbook a role of the same snapshot).</summary>
+    /// <returns>The index in <paramref name="records"/> of the first record that cannot be imported and why, or null.</returns>
+    (int Index, string Problem)? Check(IReadOnlyList<PortableRecord> records);
+
+    /// <summary>Stores a record <see cref="Check"/> accepted. Idempotent: true when it changed something, false when
+    /// the instance held the same already. A record that conflicts with what the instance holds (another value under the
+    /// same id) leaves it as it is and throws <see cref="PortableConflictException"/>.</summary>
+    Task<bool> ImportAsync(PortableRecord record, CancellationToken cancellationToken);
 }
+
+/// <summary>The instance holds something else under a record's id; the import leaves it and reports the record.</summary>
+public sealed class PortableConflictException(string message) : Exception(message);
 
 /// <summary>What an import did.</summary>
 /// <param name="Records">Lines read.</param>
 /// <param name="MemoryItems">Memory items stored (items already present are left as they are).</param>
-/// <param name="Other">Records handed to other sources.</param>
+/// <param name="Other">Records of other kinds that changed something (per kind).</param>
+/// <param name="Unchanged">Records the instance held already, the same.</param>
 /// <param name="Skipped">Record kinds no source knows, with how many of each.</param>
-public sealed record ImportReport(long Records, long MemoryItems, long Other, IReadOnlyDictionary<string, long> Skipped);
+/// <param name="Conflicts">Records left out because the instance holds something else under their id: why, one line
+/// each (at most <see cref="MemoryService.MaxReportedConflicts"/>).</param>
+public sealed record ImportReport(
+    long Records,
+    long MemoryItems,
+    IReadOnlyDictionary<string, long> Other,
+    long Unchanged,
+    IReadOnlyDictionary<string, long> Skipped,
+    IReadOnlyList<string> Conflicts);
 
 // Export and import: JSON Lines, one record per line: {"kind":"memory_item","data":{...}}.
 public sealed partial class MemoryService
 {
     public const string MemoryRecordKind = "memory_item";
-
-    private static readonly JsonSerializerOptions PortableJson = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     /// <summary>The records of a snapshot: memory items of <paramref name="scopes"/> (every scope when null), with their
     /// embeddings so that an import retrieves alike whatever embedding it is configured with, then every
@@ -52,7 +88,7 @@ public sealed partial class MemoryService
             CheckScope(scope);
             foreach (var item in await ListAllAsync(scope, MemoryFilter.All, cancellationToken).ConfigureAwait(false))
             {
-                yield return new PortableRecord(MemoryRecordKind, JsonSerializer.Serialize(PortableItem.From(item), PortableJson));
+                yield return PortableJson.Record(MemoryRecordKind, PortableItem.From(item));
             }
         }
 
@@ -86,38 +122,57 @@ public sealed partial class MemoryService
         return $$"""{"kind":{{JsonSerializer.Serialize(record.Kind)}},"data":{{record.Json}}}""";
     }
 
-    /// <summary>Reads a JSON Lines snapshot. Every line is checked before anything is stored: a malformed line stops the
-    /// import with its line number and nothing stored.</summary>
-    /// <exception cref="MemoryInputException">A line is not a record, or a memory item in it is not valid.</exception>
-    public async Task<ImportReport> ImportAsync(TextReader reader, IEnumerable<IPortableSource>? sources = null, CancellationToken cancellationToken = default)
+    /// <summary>Reads a JSON Lines snapshot (see <see cref="ImportRecordsAsync"/>).</summary>
+    /// <exception cref="MemoryInputException">A line is not a record, or a record in it cannot be imported.</exception>
+    public Task<ImportReport> ImportAsync(TextReader reader, IEnumerable<IPortableSource>? sources = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var bySource = (sources ?? []).SelectMany(s => s.Kinds.Select(k => (k, s))).ToDictionary(p => p.k, p => p.s, StringComparer.Ordinal);
+        return ImportRecordsAsync(ReadLinesAsync(reader, cancellationToken), sources, cancellationToken);
+    }
+
+    /// <summary>Imports a snapshot's records. Every record is checked before anything is stored: a bad one stops the import
+    /// with its number and nothing stored. Memory items go first, then each source's records, sources in the order given
+    /// and within a source in the order of its <see cref="IPortableSource.Kinds"/>. Importing the same snapshot again
+    /// changes nothing.</summary>
+    /// <exception cref="MemoryInputException">A record cannot be imported.</exception>
+    public async Task<ImportReport> ImportRecordsAsync(
+        IAsyncEnumerable<PortableRecord?> records, IEnumerable<IPortableSource>? sources = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var ordered = (sources ?? []).ToList();
+        var bySource = ordered.SelectMany(s => s.Kinds.Select(k => (k, s))).ToDictionary(p => p.k, p => p.s, StringComparer.Ordinal);
         var items = new List<MemoryItem>();
-        var others = new List<(IPortableSource Source, PortableRecord Record)>();
+        var others = new List<(IPortableSource Source, PortableRecord Record, long Number)>();
         var skipped = new Dictionary<string, long>(StringComparer.Ordinal);
-        long records = 0;
-        string? line;
-        while ((line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)) is not null)
+        long count = 0;
+        await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            records++;
-            if (line.Length == 0)
+            count++;
+            if (record is null)
             {
                 continue;
             }
 
-            var record = ParseLine(line, records);
             if (record.Kind == MemoryRecordKind)
             {
-                items.Add(ParseItem(record.Json, records));
+                items.Add(ParseItem(record.Json, count));
             }
             else if (bySource.TryGetValue(record.Kind, out var source))
             {
-                others.Add((source, record));
+                others.Add((source, record, count));
             }
             else
             {
                 skipped[record.Kind] = skipped.GetValueOrDefault(record.Kind) + 1;
+            }
+        }
+
+        foreach (var group in others.GroupBy(o => o.Source))
+        {
+            var list = group.ToList();
+            if (group.Key.Check([.. list.Select(o => o.Record)]) is var (index, problem))
+            {
+                throw new MemoryInputException($"line {list[index].Number} ({list[index].Record.Kind}): {problem}; nothing was imported");
             }
         }
 
@@ -128,12 +183,62 @@ public sealed partial class MemoryService
             _workingSets.Invalidate(scope.Key);
         }
 
-        foreach (var (source, record) in others)
+        var changed = new Dictionary<string, long>(StringComparer.Ordinal);
+        var unchanged = items.Count - stored;
+        var conflicts = new List<string>();
+        var order = others
+            .OrderBy(o => ordered.IndexOf(o.Source))
+            .ThenBy(o => IndexOf(o.Source.Kinds, o.Record.Kind));
+        foreach (var (source, record, _) in order)
         {
-            await source.ImportAsync(record, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (await source.ImportAsync(record, cancellationToken).ConfigureAwait(false))
+                {
+                    changed[record.Kind] = changed.GetValueOrDefault(record.Kind) + 1;
+                }
+                else
+                {
+                    unchanged++;
+                }
+            }
+            catch (PortableConflictException conflict)
+            {
+                if (conflicts.Count < MaxReportedConflicts)
+                {
+                    conflicts.Add($"{record.Kind}: {conflict.Message}");
+                }
+            }
         }
 
-        return new ImportReport(records, stored, others.Count, skipped);
+        return new ImportReport(count, stored, changed, unchanged, skipped, conflicts);
+    }
+
+    /// <summary>How many conflicts an <see cref="ImportReport"/> lists one by one.</summary>
+    public const int MaxReportedConflicts = 100;
+
+    private static int IndexOf(IReadOnlyList<string> kinds, string kind)
+    {
+        for (var i = 0; i < kinds.Count; i++)
+        {
+            if (kinds[i] == kind)
+            {
+                return i;
+            }
+        }
+
+        return kinds.Count;
+    }
+
+    // A blank line is null: counted, so that record numbers are line numbers, and otherwise ignored.
+    private static async IAsyncEnumerable<PortableRecord?> ReadLinesAsync(TextReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long number = 0;
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            number++;
+            yield return line.Length == 0 ? null : ParseLine(line, number);
+        }
     }
 
     private async Task<IReadOnlyList<MemoryScope>> AllScopesAsync(CancellationToken cancellationToken)
@@ -177,7 +282,7 @@ public sealed partial class MemoryService
         PortableItem? item;
         try
         {
-            item = JsonSerializer.Deserialize<PortableItem>(json, PortableJson);
+            item = JsonSerializer.Deserialize<PortableItem>(json, PortableJson.Options);
         }
         catch (JsonException ex)
         {

@@ -26,7 +26,7 @@ public sealed class WorkforceOptions
     /// <summary>Largest plan accepted.</summary>
     public int MaxPlanTasks { get; set; } = 25;
 
-    /// <summary>How often a silo loads the roles defined at run time through another silo.</summary>
+    /// <summary>How often a silo loads the roles and playbooks defined at run time through another silo.</summary>
     public TimeSpan RoleRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Rounds of tool calls a model may make in one task.</summary>

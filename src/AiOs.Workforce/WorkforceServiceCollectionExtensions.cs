@@ -3,6 +3,7 @@ using AiOs.Workforce.Actions;
 using AiOs.Workforce.Models;
 using AiOs.Workforce.Playbooks;
 using AiOs.Workforce.Policies;
+using AiOs.Workforce.Portability;
 using AiOs.Workforce.Roles;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -59,7 +60,14 @@ public static class WorkforceServiceCollectionExtensions
         services.AddAiOsMemory();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, ModelCacheForgetting>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Entities.EntityForgetting>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DefinedRolesRefresher>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, RunTimeDefinitionsRefresher>());
+
+        // A portable snapshot carries the business beyond memory; an import stores in this order (playbooks name roles,
+        // projects their customers, schedules both).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IPortableSource, PortableDefinitions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IPortableSource, PortableEntities>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IPortableSource, PortablePolicy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IPortableSource, PortableSchedules>());
         return services;
     }
 }

@@ -69,6 +69,23 @@ internal sealed class ServerStreamingMethod<TRequest, TResponse>(
     }
 }
 
+/// <summary>A method with a stream of requests and one response.</summary>
+internal sealed class ClientStreamingMethod<TRequest, TResponse>(
+    MethodDescriptor descriptor, Func<RequestReader<TRequest>, ServerCallContext, Task<TResponse>> handler)
+    : ServerMethod(descriptor)
+    where TRequest : IMessage<TRequest>, new()
+    where TResponse : IMessage<TResponse>
+{
+    private static readonly MessageParser<TRequest> Parser = new(() => new TRequest());
+
+    public override async Task InvokeAsync(HttpContext http, ServerCallContext call, int maxMessageSize)
+    {
+        var response = await handler(new RequestReader<TRequest>(http.Request.BodyReader, Parser, maxMessageSize, call.CancellationToken), call)
+            .ConfigureAwait(false);
+        MessageFraming.Write(http.Response.BodyWriter, response, maxMessageSize);
+    }
+}
+
 /// <summary>A method with streams both ways (only server reflection).</summary>
 internal sealed class DuplexStreamingMethod<TRequest, TResponse>(
     MethodDescriptor descriptor, Func<RequestReader<TRequest>, ServerStreamWriter<TResponse>, ServerCallContext, Task> handler)

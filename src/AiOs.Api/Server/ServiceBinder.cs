@@ -22,6 +22,13 @@ public sealed class ServiceBinder
         where TResponse : IMessage<TResponse>, new() =>
         Add(new ServerStreamingMethod<TRequest, TResponse>(Find<TRequest, TResponse>(service, name, false, true), handler));
 
+    /// <summary>Binds a client-streaming method.</summary>
+    public ServiceBinder ClientStreaming<TRequest, TResponse>(
+        ServiceDescriptor service, string name, Func<RequestReader<TRequest>, ServerCallContext, Task<TResponse>> handler)
+        where TRequest : IMessage<TRequest>, new()
+        where TResponse : IMessage<TResponse>, new() =>
+        Add(new ClientStreamingMethod<TRequest, TResponse>(Find<TRequest, TResponse>(service, name, true, false), handler));
+
     /// <summary>Binds a method streaming both ways.</summary>
     public ServiceBinder DuplexStreaming<TRequest, TResponse>(
         ServiceDescriptor service, string name, Func<RequestReader<TRequest>, ServerStreamWriter<TResponse>, ServerCallContext, Task> handler)

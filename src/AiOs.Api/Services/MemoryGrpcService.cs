@@ -25,6 +25,8 @@ internal sealed class MemoryGrpcService(IServiceProvider services) : IGrpcServic
             return;
         }
 
+        // The rest of the business a whole snapshot carries (roles, playbooks, entities, policy, schedules), in import order.
+        var sources = services.GetServices<AiOs.Memory.IPortableSource>().ToList();
         var service = MemoryReflection.Descriptor.Services[0];
         binder.Unary<SearchMemoryRequest, SearchMemoryResponse>(service, "SearchMemory", (request, call) => Guard(() => SearchAsync(memory, request, call)));
         binder.Unary<AddMemoryRequest, MemoryItem>(service, "AddMemory", (request, call) => Guard(() => AddAsync(memory, request, call)));
@@ -32,13 +34,32 @@ internal sealed class MemoryGrpcService(IServiceProvider services) : IGrpcServic
         binder.ServerStreaming<ExportMemoryRequest, ExportRecord>(service, "ExportMemory", (request, stream, call) => Guard(async () =>
         {
             var scopes = request.Scopes.Count == 0 ? null : request.Scopes.Select(ToModel).ToList();
-            await foreach (var record in memory.ExportRecordsAsync(scopes, cancellationToken: call.CancellationToken).ConfigureAwait(false))
+            await foreach (var record in memory.ExportRecordsAsync(scopes, scopes is null ? sources : null, call.CancellationToken).ConfigureAwait(false))
             {
                 await stream.WriteAsync(new ExportRecord { Kind = record.Kind, Json = record.Json }).ConfigureAwait(false);
             }
 
             return true;
         }));
+        binder.ClientStreaming<ExportRecord, ImportReport>(service, "ImportMemory", (records, call) => Guard(async () =>
+        {
+            var report = await memory.ImportRecordsAsync(ReadRecordsAsync(records), sources, call.CancellationToken).ConfigureAwait(false);
+            var response = new ImportReport { Records = report.Records, MemoryItems = report.MemoryItems, Unchanged = report.Unchanged };
+            response.Changed.Add(report.Other.ToDictionary());
+            response.Skipped.Add(report.Skipped.ToDictionary());
+            response.Conflicts.AddRange(report.Conflicts);
+            return response;
+        }));
+    }
+
+    private static async IAsyncEnumerable<AiOs.Memory.PortableRecord?> ReadRecordsAsync(RequestReader<ExportRecord> records)
+    {
+        while (await records.ReadNextAsync().ConfigureAwait(false) is { } record)
+        {
+            yield return record.Kind.Length == 0 && record.Json.Length == 0 ? null
+                : record.Kind.Length == 0 ? throw new RpcException(StatusCode.InvalidArgument, "a record has no kind")
+                : new AiOs.Memory.PortableRecord(record.Kind, record.Json);
+        }
     }
 
     private static async Task<SearchMemoryResponse> SearchAsync(MemoryService memory, SearchMemoryRequest request, ServerCallContext call)

@@ -7,16 +7,18 @@ using Spectre.Console;
 
 namespace AiOs.Cli.Commands;
 
-/// <summary><c>aios memory search|add|forget|export</c>: what the business remembers, per scope.</summary>
+/// <summary><c>aios memory search|add|forget|export|import</c>: what the business remembers, per scope, and portable
+/// snapshots of the business.</summary>
 internal static class MemoryCommands
 {
     public static Command Create(CommandRunner runner)
     {
-        var command = new Command("memory", "Memory: search, add, forget, export");
+        var command = new Command("memory", "Memory: search, add, forget; export and import a snapshot of the business");
         command.Subcommands.Add(Search(runner));
         command.Subcommands.Add(Add(runner));
         command.Subcommands.Add(Forget(runner));
         command.Subcommands.Add(Export(runner));
+        command.Subcommands.Add(Import(runner));
         return command;
     }
 
@@ -138,6 +140,87 @@ internal static class MemoryCommands
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static Command Import(CommandRunner runner)
+    {
+        var file = new Argument<string>("file") { Description = "A snapshot 'aios memory export' wrote, or - for standard input" };
+        var command = new Command("import", "Import a snapshot: memory, roles, playbooks, entities, policy, schedules. What is here already is kept") { file };
+        runner.SetAction(command, async (parse, client, ct) =>
+        {
+            var path = parse.GetRequiredValue(file);
+            List<ExportRecord> records;
+            try
+            {
+                using var reader = path == "-" ? null : new StreamReader(path);
+                records = await ReadSnapshotAsync(reader ?? System.Console.In, ct).ConfigureAwait(false);
+            }
+            catch (IOException exception)
+            {
+                await runner.Context.Error.WriteLineAsync($"aios: cannot read '{path}': {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+            catch (UnauthorizedAccessException exception)
+            {
+                await runner.Context.Error.WriteLineAsync($"aios: cannot read '{path}': {exception.Message}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            var report = await client.ImportMemoryAsync(records.ToAsyncEnumerable(), new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
+            runner.Context.Write(report, t =>
+            {
+                t.AddColumns("records", "memory items", "other changes", "unchanged", "skipped kinds", "conflicts");
+                t.AddRow(
+                    Count(report.Records),
+                    Count(report.MemoryItems),
+                    string.Join(", ", report.Changed.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {Count(c.Value)}")),
+                    Count(report.Unchanged),
+                    string.Join(", ", report.Skipped.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {Count(c.Value)}")),
+                    Count(report.Conflicts.Count));
+            });
+            foreach (var conflict in report.Conflicts)
+            {
+                runner.Context.Say("conflict: " + conflict);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    // The whole file is read and checked before anything is sent, so a malformed line is named here and nothing reaches the
+    // server. Blank lines go as empty records: the server's line numbers are the file's.
+    private static async Task<List<ExportRecord>> ReadSnapshotAsync(TextReader reader, CancellationToken cancellationToken)
+    {
+        var records = new List<ExportRecord>();
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                records.Add(new ExportRecord());
+                continue;
+            }
+
+            try
+            {
+                using var document = System.Text.Json.JsonDocument.Parse(line);
+                var root = document.RootElement;
+                if (root.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && root.TryGetProperty("kind", out var kind) && kind.ValueKind == System.Text.Json.JsonValueKind.String && kind.GetString() is { Length: > 0 } name
+                    && root.TryGetProperty("data", out var data) && data.ValueKind == System.Text.Json.JsonValueKind.Object)
+                {
+                    records.Add(new ExportRecord { Kind = name, Json = data.GetRawText() });
+                    continue;
+                }
+            }
+            catch (System.Text.Json.JsonException)
+            {
+            }
+
+            throw new RpcException(StatusCode.InvalidArgument, $"line {records.Count + 1} of the snapshot is not a record {{\"kind\": ..., \"data\": {{...}}}}; nothing was imported");
+        }
+
+        return records;
     }
 
     private static readonly string[] KindNames = ["fact", "preference", "interaction", "decision", "summary", "playbook"];

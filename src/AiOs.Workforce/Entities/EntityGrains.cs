@@ -17,7 +17,7 @@ public sealed class CustomerGrain(IEventLog events, SiloRuntime runtime, TimePro
 
     public Task Link(string entity, EventProvenance by) => LinkAsync(entity, by);
 
-    protected override string? Validate(Customer value) => EntityRules.Required(value.Name, "name");
+    protected override string? Validate(Customer value) => EntityRules.Problem(value);
 }
 
 [GrainType(EntityTypes.Project)]
@@ -31,8 +31,7 @@ public sealed class ProjectGrain(IEventLog events, SiloRuntime runtime, TimeProv
 
     public Task Link(string entity, EventProvenance by) => LinkAsync(entity, by);
 
-    protected override string? Validate(Project value) =>
-        EntityRules.Required(value.Name, "name") ?? EntityRules.Required(value.CustomerId, "customer id");
+    protected override string? Validate(Project value) => EntityRules.Problem(value);
 
     protected override IEnumerable<GrainId> Owners(Project value) => [new(EntityTypes.Customer, value.CustomerId)];
 }
@@ -48,7 +47,7 @@ public sealed class LeadGrain(IEventLog events, SiloRuntime runtime, TimeProvide
 
     public Task Link(string entity, EventProvenance by) => LinkAsync(entity, by);
 
-    protected override string? Validate(Lead value) => EntityRules.Required(value.Name, "name");
+    protected override string? Validate(Lead value) => EntityRules.Problem(value);
 
     protected override IEnumerable<GrainId> Owners(Lead value) =>
         value.CustomerId is { Length: > 0 } customer ? [new(EntityTypes.Customer, customer)] : [];
@@ -63,8 +62,7 @@ public sealed class ContentItemGrain(IEventLog events, SiloRuntime runtime, Time
 
     public Task Link(string entity, EventProvenance by) => LinkAsync(entity, by);
 
-    protected override string? Validate(ContentItem value) =>
-        EntityRules.Required(value.Title, "title") ?? EntityRules.Required(value.Channel, "channel");
+    protected override string? Validate(ContentItem value) => EntityRules.Problem(value);
 }
 
 [GrainType(EntityTypes.Invoice)]
@@ -76,10 +74,7 @@ public sealed class InvoiceGrain(IEventLog events, SiloRuntime runtime, TimeProv
 
     public Task Link(string entity, EventProvenance by) => LinkAsync(entity, by);
 
-    protected override string? Validate(Invoice value) =>
-        EntityRules.Required(value.CustomerId, "customer id")
-        ?? (value.AmountMinor < 0 ? $"the amount {value.AmountMinor} must not be negative" : null)
-        ?? (value.Currency is { Length: 3 } && value.Currency.All(char.IsAsciiLetterUpper) ? null : $"the currency '{value.Currency}' is not an ISO 4217 code such as EUR");
+    protected override string? Validate(Invoice value) => EntityRules.Problem(value);
 
     protected override IEnumerable<GrainId> Owners(Invoice value) => [new(EntityTypes.Customer, value.CustomerId)];
 }

@@ -20,7 +20,22 @@ public static class EntityTypes
     }
 }
 
+/// <summary>What makes each entity's value valid: the grains refuse a value that breaks them, and an import checks a
+/// snapshot by them before storing anything.</summary>
 internal static class EntityRules
 {
-    public static string? Required(string? value, string what) => string.IsNullOrWhiteSpace(value) ? $"the {what} must not be empty" : null;
+    public static string? Problem(Customer value) => Required(value.Name, "name");
+
+    public static string? Problem(Project value) => Required(value.Name, "name") ?? Required(value.CustomerId, "customer id");
+
+    public static string? Problem(Lead value) => Required(value.Name, "name");
+
+    public static string? Problem(ContentItem value) => Required(value.Title, "title") ?? Required(value.Channel, "channel");
+
+    public static string? Problem(Invoice value) =>
+        Required(value.CustomerId, "customer id")
+        ?? (value.AmountMinor < 0 ? $"the amount {value.AmountMinor} must not be negative" : null)
+        ?? (value.Currency is { Length: 3 } && value.Currency.All(char.IsAsciiLetterUpper) ? null : $"the currency '{value.Currency}' is not an ISO 4217 code such as EUR");
+
+    private static string? Required(string? value, string what) => string.IsNullOrWhiteSpace(value) ? $"the {what} must not be empty" : null;
 }

@@ -16,7 +16,8 @@ public sealed record Playbook(string Name, IReadOnlyList<string> Keywords, Plan 
     }
 }
 
-/// <summary>The playbooks: built-in ones plus those the operator adds (from configuration or at run time).</summary>
+/// <summary>The playbooks: built-in ones plus those the operator adds, in configuration or at run time
+/// (<see cref="IDefinedPlaybooksGrain"/>); a name defined at run time replaces the configured playbook of that name.</summary>
 public sealed class PlaybookCatalog
 {
     private readonly ConcurrentDictionary<string, Playbook> _playbooks = new(StringComparer.Ordinal);
@@ -29,25 +30,32 @@ public sealed class PlaybookCatalog
     public PlaybookCatalog(Microsoft.Extensions.Options.IOptions<WorkforceOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Add(new Playbook("onboard-customer", ["onboard", "onboarding", "new customer", "welcome"], new Plan(
+        foreach (var playbook in BuiltIn.Concat(options.Value.Playbooks))
+        {
+            Add(playbook);
+        }
+    }
+
+    /// <summary>The playbooks every instance has; they cannot be replaced, and a snapshot does not carry them.</summary>
+    public static IReadOnlyList<Playbook> BuiltIn { get; } =
+    [
+        new Playbook("onboard-customer", ["onboard", "onboarding", "new customer", "welcome"], new Plan(
         [
             new PlannedTask("research", "researcher", "Open the customer's onboarding project, then summarize what we know about the customer and their needs."),
             new PlannedTask("welcome", "writer", "Draft a welcome email for the customer.", ["research"]),
             new PlannedTask("send", "outreach", "Send the welcome email.", ["welcome"], ["email.send"]),
             new PlannedTask("invoice", "bookkeeper", "Prepare the first invoice.", ["research"]),
             new PlannedTask("follow-up", "outreach", "Schedule a check-in with the customer in 3 days.", ["send"]),
-        ])));
-        Add(new Playbook("content-pipeline", ["post", "article", "newsletter", "content"], new Plan(
+        ])),
+        new Playbook("content-pipeline", ["post", "article", "newsletter", "content"], new Plan(
         [
             new PlannedTask("research", "researcher", "Collect the facts for the piece."),
             new PlannedTask("draft", "writer", "Write the piece.", ["research"]),
             new PlannedTask("review", "support", "Review the draft for tone and errors.", ["draft"]),
-        ])));
-        foreach (var playbook in options.Value.Playbooks)
-        {
-            Add(playbook);
-        }
-    }
+        ])),
+    ];
+
+    public static bool IsBuiltIn(string name) => BuiltIn.Any(p => p.Name == name);
 
     public void Add(Playbook playbook)
     {

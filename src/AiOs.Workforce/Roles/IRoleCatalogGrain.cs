@@ -16,7 +16,7 @@ public sealed record DefinedRole(
     DateTimeOffset DefinedAt);
 
 /// <summary>The roles defined at run time, keyed <see cref="Key"/>: stored once for the cluster, so that every silo's
-/// <see cref="RoleDirectory"/> learns them (<see cref="DefinedRolesRefresher"/>) and they survive restarts.</summary>
+/// <see cref="RoleDirectory"/> learns them (<see cref="RunTimeDefinitionsRefresher"/>) and they survive restarts.</summary>
 public interface IRoleCatalogGrain : IGrainWithStringKey
 {
     /// <summary>The key of the one catalog.</summary>
