@@ -4,6 +4,8 @@ using AiOs.Memory;
 using AiOs.Persistence.Memory;
 using AiOs.Workforce.Models;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -119,6 +121,31 @@ public sealed class ModelMemorySummarizerTests
 
         Assert.Equal("aaaaaaaa😀…", cut);
         Assert.Equal(cut, Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(cut)));
+    }
+
+    [Theory]
+    [InlineData("Large", null)]
+    [InlineData("small", null)]
+    [InlineData("Medium", "AiOs:Models:CompactionTier")]
+    [InlineData("7", "AiOs:Models:CompactionTier must be Small or Large")]
+    public void CompactionTierSetting_BindsATierName_AndAnythingElseStopsTheStart_NamingTheSetting(string value, string? error)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AiOs:Models:CompactionTier"] = value }).Build();
+        using var services = new ServiceCollection()
+            .AddSingleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>()
+            .AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName)).Services
+            .BuildServiceProvider();
+
+        var read = () => services.GetRequiredService<IOptions<ModelOptions>>().Value;
+
+        if (error is null)
+        {
+            Assert.Equal(Enum.Parse<ModelTier>(value, ignoreCase: true), read().CompactionTier);
+        }
+        else
+        {
+            Assert.Contains(error, Assert.ThrowsAny<Exception>(read).Message, StringComparison.Ordinal);
+        }
     }
 
     private static (ModelMemorySummarizer, RecordingLogger<ModelMemorySummarizer>) Create(IChatClient small, IChatClient large, ModelTier tier = ModelTier.Small)
