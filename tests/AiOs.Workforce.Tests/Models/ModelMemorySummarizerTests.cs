@@ -148,6 +148,24 @@ public sealed class ModelMemorySummarizerTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Registration_MemoryAloneIsExtractive_WithTheWorkforceTheModelWrites_WhicheverIsAddedFirst(bool memoryFirst)
+    {
+        var memoryOnly = new ServiceCollection().AddAiOsMemory();
+        var both = new ServiceCollection();
+        if (memoryFirst)
+        {
+            both.AddAiOsMemory();
+        }
+
+        both.AddAiOsWorkforce().AddAiOsMemory();
+
+        Assert.Equal(typeof(ExtractiveSummarizer), Assert.Single(memoryOnly, d => d.ServiceType == typeof(IMemorySummarizer)).ImplementationType);
+        Assert.Equal(typeof(ModelMemorySummarizer), Assert.Single(both, d => d.ServiceType == typeof(IMemorySummarizer)).ImplementationType);
+    }
+
     private static (ModelMemorySummarizer, RecordingLogger<ModelMemorySummarizer>) Create(IChatClient small, IChatClient large, ModelTier tier = ModelTier.Small)
     {
         var models = new ModelCatalog(new ScriptedModelProviders(small, large), new ModelUsage());
