@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6200, Level = LogLevel.Warning, Message = "Compaction of memory scope {Scope} summarised {Count} interactions extractively instead of with the {Tier} tier model: {Reason}")]
     public static partial void CompactionSummaryFallback(ILogger logger, string scope, int count, string tier, string reason);
+
+    [LoggerMessage(EventId = 6201, Level = LogLevel.Debug, Message = "Compaction of memory scope {Scope} summarised {Count} interactions extractively: the {Tier} tier runs the offline provider")]
+    public static partial void CompactionSummaryOffline(ILogger logger, string scope, int count, string tier);
 }

@@ -47,7 +47,8 @@ public sealed class ModelMemorySummarizer(ModelCatalog models, IOptions<ModelOpt
         var client = models.For(tier);
         if (client.GetService<OfflineChatClient>() is not null)
         {
-            // Not worth a log line: offline is the default, and the extractive summary is what offline means.
+            // Only at Debug: offline is the default, and there the extractive summary is what is expected.
+            Log.CompactionSummaryOffline(logger, scope.ToString(), interactions.Count, tier.ToString());
             return await _fallback.SummarizeAsync(scope, interactions, cancellationToken).ConfigureAwait(false);
         }
 
@@ -136,7 +137,7 @@ public sealed class ModelMemorySummarizer(ModelCatalog models, IOptions<ModelOpt
         var customerId = scope.Kind == MemoryScopeKind.Customer ? scope.Id
             : customers is [{ } only] ? only
             : null;
-        return new ChatOptions { MaxOutputTokens = MaxOutputTokens, Temperature = 0 }
+        return new ChatOptions { MaxOutputTokens = MaxOutputTokens }
             .With(ModelCallContext.TaskKind, "summarize")
             .For(new SpendSubject(Role: Role, CustomerId: customerId));
     }

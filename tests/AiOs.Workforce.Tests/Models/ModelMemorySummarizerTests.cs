@@ -40,6 +40,21 @@ public sealed class ModelMemorySummarizerTests
         Assert.Equal(0, small.Calls);
     }
 
+    [Theory]
+    [InlineData("beta", "beta", "beta")]
+    [InlineData("beta", "gamma", null)]
+    [InlineData(null, null, null)]
+    public async Task OutsideACustomerScope_TheCallIsChargedToTheInteractionsCustomer_WhenTheyShareOne(string? first, string? second, string? charged)
+    {
+        var model = new ScriptedChatClient((_, _) => ScriptedChatClient.Text("Summary."));
+        var (summarizer, _) = Create(model, model);
+        IReadOnlyList<MemoryItem> items = [Item("One.", MemoryScope.Business) with { CustomerId = first }, Item("Two.", MemoryScope.Business) with { CustomerId = second }];
+
+        await summarizer.SummarizeAsync(MemoryScope.Business, items, default);
+
+        Assert.Equal(charged, ModelCallContext.Get(Assert.Single(model.Requests).Options, ModelCallContext.CustomerId));
+    }
+
     [Fact]
     public async Task OfflineTier_GivesTheExtractiveSummary_WithoutACall()
     {
@@ -53,7 +68,7 @@ public sealed class ModelMemorySummarizerTests
 
         Assert.Equal(await new ExtractiveSummarizer().SummarizeAsync(Scope, Items, default), text);
         Assert.Equal(0, catalogUsage.Of(ModelTier.Small).Calls);
-        Assert.Empty(logger.Lines);
+        Assert.Contains("offline", Assert.Single(logger.Lines), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -173,8 +188,8 @@ public sealed class ModelMemorySummarizerTests
         return (new ModelMemorySummarizer(models, Options.Create(new ModelOptions { CompactionTier = tier }), logger), logger);
     }
 
-    private static MemoryItem Item(string text) =>
-        new("i-" + Guid.NewGuid().ToString("N")[..8], Scope, MemoryKind.Interaction, text, new MemoryProvenance("email", "inbox", DateTimeOffset.UtcNow.AddDays(-30)), 1, [], []);
+    private static MemoryItem Item(string text, MemoryScope? scope = null) =>
+        new("i-" + Guid.NewGuid().ToString("N")[..8], scope ?? Scope, MemoryKind.Interaction, text, new MemoryProvenance("email", "inbox", DateTimeOffset.UtcNow.AddDays(-30)), 1, [], []);
 }
 
 /// <summary>Keeps every formatted log line, for tests of what is (and is not) logged.</summary>
