@@ -73,11 +73,10 @@ public sealed class ModelMemorySummarizer(ModelCatalog models, IOptions<ModelOpt
             // Our own message: it names the budget and amounts, never a key.
             problem = ex.Message;
         }
-#pragma warning disable CA1031 // Any failure of the provider falls back; compaction must not stall on the model.
-        catch (Exception ex)
-#pragma warning restore CA1031
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Only the type: a provider's message may quote the request.
+            // Any failure of the provider falls back: compaction must not stall on the model. Only the type is logged, as
+            // a provider's message may quote the request.
             problem = $"the call failed ({ex.GetType().Name})";
         }
 
