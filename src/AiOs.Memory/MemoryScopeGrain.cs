@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace AiOs.Memory;
 
 /// <summary>The grain that owns a scope's upkeep, keyed by the scope (<c>customer/acme</c>, <c>business</c>): a durable
-/// reminder compacts old interactions into summaries and applies retention.</summary>
+/// reminder compacts old interactions into summaries (with the registered <see cref="IMemorySummarizer"/>) and applies retention.</summary>
 public interface IMemoryScopeGrain : IGrainWithStringKey
 {
     /// <summary>Makes sure the scope's maintenance reminder is registered; idempotent.</summary>
@@ -15,7 +15,7 @@ public interface IMemoryScopeGrain : IGrainWithStringKey
 }
 
 [GrainType("memory-scope")]
-public sealed class MemoryScopeGrain(MemoryService memory, IOptions<MemoryOptions> options) : Grain, IMemoryScopeGrain, IRemindable
+public sealed class MemoryScopeGrain(MemoryService memory, IMemorySummarizer summarizer, IOptions<MemoryOptions> options) : Grain, IMemoryScopeGrain, IRemindable
 {
     public const string MaintenanceReminder = "memory-maintenance";
 
@@ -52,7 +52,7 @@ public sealed class MemoryScopeGrain(MemoryService memory, IOptions<MemoryOption
     public async Task<(int Summaries, int Removed)> Maintain()
     {
         var scope = ScopeOf(GrainId.Key);
-        var summaries = await memory.CompactAsync(scope);
+        var summaries = await memory.CompactAsync(scope, summarizer);
         var removed = await memory.ApplyRetentionAsync(scope);
         return (summaries.Count, removed);
     }

@@ -14,7 +14,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class MemoryServiceCollectionExtensions
 {
     /// <summary>The memory service over the storage provider's <see cref="IMemoryStore"/>, with the offline embedding
-    /// unless an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> is registered. Options bind from section
+    /// unless an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> is registered, and extractive compaction unless an
+    /// <see cref="IMemorySummarizer"/> is (the workforce registers a model-backed one). Options bind from section
     /// <see cref="MemoryOptions.SectionName"/> of <paramref name="configuration"/> when given, then
     /// <paramref name="configure"/> runs; they are validated at start.</summary>
     public static IServiceCollection AddAiOsMemory(this IServiceCollection services, IConfiguration? configuration = null, Action<MemoryOptions>? configure = null)
@@ -36,6 +37,7 @@ public static class MemoryServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashedNGramEmbeddingGenerator());
         services.TryAddSingleton<MemoryRedactor>();
+        services.TryAddSingleton<IMemorySummarizer, ExtractiveSummarizer>();
         services.TryAddSingleton(sp => new MemoryService(
             sp.GetRequiredService<IMemoryStore>(),
             sp.GetRequiredService<IEventLog>(),

@@ -56,8 +56,9 @@ public static class WorkforceServiceCollectionExtensions
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PolicyFileWatcher>());
         }
 
-        // Roles read memory into their prompts; forgetting a customer reaches the model cache and linked entities.
+        // Roles read memory into their prompts, and compaction summarises through the models; forgetting a customer reaches the model cache and linked entities.
         services.AddAiOsMemory();
+        services.Replace(ServiceDescriptor.Singleton<AiOs.Memory.IMemorySummarizer, ModelMemorySummarizer>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, ModelCacheForgetting>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Entities.EntityForgetting>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, RunTimeDefinitionsRefresher>());

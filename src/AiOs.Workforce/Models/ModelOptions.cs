@@ -30,6 +30,10 @@ public sealed class ModelOptions
     /// <summary>How long a reservation may stay unsettled before it is released (its silo died mid-call).</summary>
     public TimeSpan ReservationTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The tier whose model writes memory compaction's summaries (routine work: the small one by default). A tier
+    /// on the offline provider leaves compaction extractive.</summary>
+    public ModelTier CompactionTier { get; set; } = ModelTier.Small;
+
     public TierOptions For(ModelTier tier) => tier == ModelTier.Small ? Small : Large;
 }
 

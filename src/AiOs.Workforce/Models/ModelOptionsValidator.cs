@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace AiOs.Workforce.Models;
 
 /// <summary>Checks <see cref="ModelOptions"/> at start: a tier on an endpoint needs a price for its model (else its spend
-/// could not be budgeted), prices and estimates are not negative, the currency is a three-letter code.</summary>
+/// could not be budgeted), prices and estimates are not negative, the currency is a three-letter code, compaction names a tier.</summary>
 public sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
 {
     public ValidateOptionsResult Validate(string? name, ModelOptions options)
@@ -41,6 +41,11 @@ public sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
         if (options.ReservationTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{ModelOptions.SectionName}:ReservationTimeout must be positive.");
+        }
+
+        if (!Enum.IsDefined(options.CompactionTier))
+        {
+            failures.Add($"{ModelOptions.SectionName}:CompactionTier must be {string.Join(" or ", Enum.GetNames<ModelTier>())} (got '{options.CompactionTier}').");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
