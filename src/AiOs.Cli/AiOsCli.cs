@@ -32,6 +32,7 @@ public static class AiOsCli
         root.Subcommands.Add(ProjectsCommands.Create(runner));
         root.Subcommands.Add(LeadsCommands.Create(runner));
         root.Subcommands.Add(RolesCommands.Create(runner));
+        root.Subcommands.Add(PlaybooksCommands.Create(runner));
         root.Subcommands.Add(EventsCommands.Create(runner));
 
         var parse = root.Parse(args);

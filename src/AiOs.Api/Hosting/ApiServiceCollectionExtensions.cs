@@ -62,6 +62,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<IGrpcService, ProjectsService>();
         services.AddSingleton<IGrpcService, LeadsService>();
         services.AddSingleton<IGrpcService, AgentRolesService>();
+        services.AddSingleton<IGrpcService, PlaybooksService>();
         services.AddSingleton<IHostedService, ApiServer>();
         return services;
     }

@@ -14,6 +14,8 @@ using AiOs.Workforce.Playbooks;
 using Microsoft.Extensions.DependencyInjection;
 using Customer = AiOs.Workforce.Entities.Customer;
 using GoalStatus = AiOs.Workforce.Coordinator.GoalStatus;
+using Playbook = AiOs.Workforce.Playbooks.Playbook;
+using PlannedTask = AiOs.Workforce.Playbooks.PlannedTask;
 
 namespace AiOs.Api.Tests.Server;
 
