@@ -198,7 +198,7 @@ internal static class DashboardEndpoints
         }
     }
 
-    private static async Task<IResult> PanelAsync(HttpContext context, DashboardPanels panels, string name, CancellationToken ct)
+    private static async Task<IResult> PanelAsync(HttpContext context, DashboardPanels panels, PerSiloPanels perSilo, string name, CancellationToken ct)
     {
         if (panels.Find(name) is not { } panel)
         {
@@ -207,7 +207,10 @@ internal static class DashboardEndpoints
                 : Results.Json(new { available = false, title = reserved.Title, promise = reserved.Promise }, DashboardJson.Options);
         }
 
-        var content = await panel.ReadAsync(DashboardAccessFilter.SessionOf(context).Caller, ct).ConfigureAwait(false);
+        var caller = DashboardAccessFilter.SessionOf(context).Caller;
+        var content = panel.PerSilo
+            ? await perSilo.ReadAsync(panel, caller, ct).ConfigureAwait(false)
+            : await panel.ReadAsync(caller, ct).ConfigureAwait(false);
         return Results.Json(new { available = true, title = panel.Title, content }, DashboardJson.Options);
     }
 
@@ -254,6 +257,10 @@ internal static class DashboardEndpoints
         var peer = endpoints.MapGroup(ClusterPeers.PathPrefix).AddEndpointFilter((context, next) =>
             peers.IsPeerRequest(context.HttpContext) ? next(context) : ValueTask.FromResult<object?>(Results.NotFound()));
         peer.MapGet(ClusterOverview.ReportPath, (LocalSilo local, long? since) => Results.Json(local.Report(since ?? 0), DashboardJson.Options));
+        peer.MapGet(PerSiloPanels.PanelPath, async (DashboardPanels panels, string name, CancellationToken ct) =>
+            panels.Find(name) is { PerSilo: true } panel
+                ? Results.Json(await panel.ReadAsync(PerSiloPanels.Peer, ct).ConfigureAwait(false), DashboardJson.Options)
+                : Missing($"there is no per-silo panel '{name}'"));
         peer.MapGet(ClusterOverview.ActivationPath, (SiloRuntime runtime, string type, string key) =>
         {
             try

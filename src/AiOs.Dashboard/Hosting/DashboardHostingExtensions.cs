@@ -34,6 +34,7 @@ public static class DashboardHostingExtensions
         services.TryAddSingleton<LocalSilo>();
         services.TryAddSingleton<ClusterOverview>();
         services.TryAddSingleton<GrainInspector>();
+        services.TryAddSingleton<AiOs.Dashboard.Panels.PerSiloPanels>();
         services.TryAddSingleton<GoalsBoard>();
         services.TryAddSingleton<GoalHistory>();
         services.TryAddSingleton<DashboardPanels>();

@@ -18,6 +18,12 @@ public interface IDashboardPanel
     /// <summary>The panel's title.</summary>
     string Title { get; }
 
+    /// <summary>True when what the panel shows is this silo's own view (connector health: each silo has its own circuits).
+    /// The dashboard then gathers every live silo's content over the silo-to-silo port and shows it as one table with a
+    /// Silo column first (a silo that does not answer gets a row saying so). Rows of such a panel offer no actions: an
+    /// action would run on the silo serving the page, not on the one the row is about.</summary>
+    bool PerSilo => false;
+
     /// <summary>What the panel shows now.</summary>
     Task<DashboardPanelContent> ReadAsync(ApiCaller caller, CancellationToken cancellationToken);
 

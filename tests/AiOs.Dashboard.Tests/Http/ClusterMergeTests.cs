@@ -10,7 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AiOs.Dashboard.Tests.Http;
 
 /// <summary>The cluster view of a two-silo cluster, read from one silo's dashboard endpoint: it lists both silos (the other
-/// one's figures fetched over the silo-to-silo transport) and merges their counts, after calls made through both.</summary>
+/// one's figures fetched over the silo-to-silo transport) and merges their counts, after calls made through both; a
+/// per-silo panel (connector health) shows both silos' rows.</summary>
 [Trait("Category", "Cluster")]
 public sealed class ClusterMergeTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
@@ -34,8 +35,10 @@ public sealed class ClusterMergeTests(PostgresDatabase database) : IClassFixture
     {
         var ct = TestContext.Current.CancellationToken;
         const string secret = "merge-test-cluster-secret-0123456789";
-        await using var first = await DashboardSilo.StartAsync(database.ConnectionString, database.Schema, "merge1", secret, settings: Fast);
-        await using var second = await DashboardSilo.StartAsync(database.ConnectionString, database.Schema, "merge2", secret, settings: Fast);
+        // A webhook connector on each silo (never called here), so that each has connector health of its own to report.
+        var hook = new Uri("http://127.0.0.1:9/hook");
+        await using var first = await DashboardSilo.StartAsync(database.ConnectionString, database.Schema, "merge1", secret, hook, settings: Fast);
+        await using var second = await DashboardSilo.StartAsync(database.ConnectionString, database.Schema, "merge2", secret, hook, settings: Fast);
 
         using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
         using var client = new HttpClient(handler) { BaseAddress = first.DashboardAddress };
@@ -84,6 +87,14 @@ public sealed class ClusterMergeTests(PostgresDatabase database) : IClassFixture
         Assert.Equal(2 * Keys * Rounds, ping.GetProperty("calls").GetInt64());
         Assert.Equal(new[] { first, second }.Sum(PingsRunOn), ping.GetProperty("calls").GetInt64());
         Assert.All(new[] { first, second }, s => Assert.True(PingsRunOn(s) > 0));
+
+        // Connector health is each silo's own: one row per silo, under its id, the other's fetched over the transport.
+        var connectors = JsonDocument.Parse(await client.GetStringAsync("api/panels/connectors", ct)).RootElement.GetProperty("content");
+        Assert.Equal("Silo", connectors.GetProperty("columns")[0].GetString());
+        var healthRows = connectors.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("cells").EnumerateArray().Select(c => c.GetString()).ToList()).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), healthRows.Select(r => r[0]));
+        Assert.All(healthRows, r => Assert.Equal(["webhook", "Healthy"], r.Skip(1).Take(2)));
+        Assert.All(connectors.GetProperty("rows").EnumerateArray(), r => Assert.Empty(r.GetProperty("actions").EnumerateArray()));
     }
 
     private static string SiloIdOf(DashboardSilo silo) => silo.Services.GetRequiredService<AiOs.Cluster.ClusterPeers>().LocalSiloId!;
