@@ -7,7 +7,9 @@ using AiOs.Grpc;
 using AiOs.Workforce.Coordinator;
 using AiOs.Workforce.Entities;
 using AiOs.Workforce.Goals;
+using AiOs.Workforce.Models;
 using AiOs.Workforce.Playbooks;
+using Microsoft.Extensions.Options;
 
 namespace AiOs.Api.Services;
 
@@ -15,7 +17,7 @@ namespace AiOs.Api.Services;
 /// goal id is derived from it), where it stands is its coordinator's checkpoint, and the list comes from the goal index
 /// (day grains, newest first), which also keeps where each goal stands as its coordinator last reported it, so that a list
 /// reads no checkpoints.</summary>
-internal sealed class GoalsService(GoalReader goals, PlaybookCatalog playbooks, TimeProvider time) : IGrpcService
+internal sealed class GoalsService(GoalReader goals, PlaybookCatalog playbooks, IOptions<ModelOptions> models, TimeProvider time) : IGrpcService
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 500;
@@ -59,7 +61,7 @@ internal sealed class GoalsService(GoalReader goals, PlaybookCatalog playbooks, 
             throw Fields.Invalid("deadline", "is in the past");
         }
 
-        var (currency, micros) = Amounts.Check("budget", request.Budget);
+        var (currency, micros) = Amounts.GoalBudget("budget", request.Budget, models.Value.Currency);
         await CheckReferencesAsync(customerId, projectId).ConfigureAwait(false);
 
         var goalId = GoalId(requestId);

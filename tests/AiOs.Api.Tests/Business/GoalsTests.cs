@@ -79,12 +79,27 @@ public sealed class GoalsTests : IAsyncLifetime
             _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Deadline = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)) }));
         await AssertStatusAsync(StatusCode.InvalidArgument, "budget.currency", () =>
             _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Budget = new Money { Currency = "euro", Micros = 1 } }));
+        await AssertStatusAsync(StatusCode.InvalidArgument, "budget.currency: budgets are in USD (AiOs:Models:Currency), not EUR", () =>
+            _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Budget = new Money { Currency = "EUR", Micros = 1 } }));
+        await AssertStatusAsync(StatusCode.InvalidArgument, "budget.micros: must be more than 0", () =>
+            _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Budget = new Money { Currency = "USD", Micros = 0 } }));
         await AssertStatusAsync(StatusCode.NotFound, "customer_id", () =>
             _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, CustomerId = "nobody" }));
         await AssertStatusAsync(StatusCode.InvalidArgument, "customer_id", () =>
             _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, CustomerId = "a\u0001b" }));
 
         Assert.Equal(before, (await _operator.ListGoalsAsync(new ListGoalsRequest { PageSize = 500 })).Goals.Count);
+    }
+
+    [Fact]
+    public async Task SubmitGoal_WithABudget_MakesItTheGoalsBudget()
+    {
+        var goal = await _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Budget = new Money { Currency = "USD", Micros = 3_000_000 } });
+
+        var budgets = await _operator.ListBudgetsAsync(new ListBudgetsRequest { Scopes = { BudgetScope.Goal } });
+
+        Assert.Equal(new Money { Currency = "USD", Micros = 3_000_000 }, goal.Budget);
+        Assert.Equal(new Money { Currency = "USD", Micros = 3_000_000 }, Assert.Single(budgets.Budgets, b => b.Subject == goal.GoalId).Limit);
     }
 
     [Fact]
