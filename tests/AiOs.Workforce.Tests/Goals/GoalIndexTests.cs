@@ -1,3 +1,5 @@
+using AiOs.Persistence;
+using AiOs.Runtime.Configuration;
 using AiOs.Testing;
 using AiOs.Workforce.Coordinator;
 using AiOs.Workforce.Goals;
@@ -81,7 +83,54 @@ public abstract class GoalIndexTests(ITestStorage storage, ITestOutputHelper out
         Assert.Equal(GoalSummary.Of(checkpoint), listed.Summary);
     }
 
+    [Fact]
+    public async Task AnEndTheIndexMissed_IsSentAgainByTheGoalsReminder_WhichThenStops()
+    {
+        var clock = new ManualTimeProvider(Submitted) { FiresDueTimersAtOnce = true };
+        var index = new FailingIndexUpdates();
+        var silo = await StartSiloAsync(Storage.NewDatabase(), s => s.AddAiOsWorkforce(), clock, s => s
+            .AddIncomingGrainCallFilter(index)
+
+            // A test clock fires every periodic timer it passes: keep the silo's housekeeping out of the minute it moves.
+            .Configure<GrainCallOptions>(o => o.TimeoutCheckInterval = TimeSpan.FromHours(1))
+            .Configure<GrainCollectionOptions>(o => o.CollectionQuantum = TimeSpan.FromDays(1))
+            .Configure<ReminderOptions>(o => o.RefreshInterval = TimeSpan.FromDays(1)));
+        var goal = silo.GrainFactory.GetGrain<IGoalGrain>("g-missed");
+        var coordinator = silo.GrainFactory.GetGrain<ICoordinatorGrain>("g-missed");
+        var listing = silo.GrainFactory.GetGrain<IGoalIndexGrain>(GoalIndex.DayOf(Submitted));
+        var reminders = silo.Services.GetRequiredService<IReminderTable>();
+        await goal.Submit(new GoalSubmission("missed", Playbook: "no-such-playbook"));
+        await Eventually.WaitUntilAsync(async () => (await listing.Page(null, null, null, null, 10)).Single().Summary?.Phase == GoalPhase.WaitingForApproval,
+            "the index shows the goal waiting for the operator", TimeSpan.FromSeconds(30));
+
+        index.Failing = true;
+        await goal.Cancel("not needed", "test", "operator");
+        await Eventually.WaitUntilAsync(async () => (await coordinator.Status()).Phase == GoalPhase.Cancelled, "the goal is cancelled", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(GoalPhase.WaitingForApproval, (await listing.Page(null, null, null, null, 10)).Single().Summary!.Phase);
+        Assert.NotNull(await reminders.ReadAsync(new GrainId("coordinator", "g-missed"), "resume"));
+
+        index.Failing = false;
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.WaitUntilAsync(async () =>
+            (await listing.Page(null, null, null, null, 10)).Single().Summary?.Phase == GoalPhase.Cancelled
+            && await reminders.ReadAsync(new GrainId("coordinator", "g-missed"), "resume") is null,
+            "the reminder sent the end to the index and was removed", TimeSpan.FromSeconds(30));
+    }
+
     private static GoalSummary Summary(int step, GoalPhase phase, int done) => new(step, phase, done, 3, null, $"2026-03-02T10:00:0{step % 10}.000Z step {step}");
+}
+
+/// <summary>Makes the goal index refuse updates while <see cref="Failing"/>, as an index grain on a silo that cannot be
+/// reached would.</summary>
+internal sealed class FailingIndexUpdates : IIncomingGrainCallFilter
+{
+    public volatile bool Failing;
+
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        Failing && context.InterfaceName == typeof(IGoalIndexGrain).FullName && context.MethodName == nameof(IGoalIndexGrain.Update)
+            ? throw new InvalidOperationException("the goal index is not reachable")
+            : context.Invoke();
 }
 
 public sealed class SqliteGoalIndexTests(SqliteTestStorage storage, ITestOutputHelper output) : GoalIndexTests(storage, output), IClassFixture<SqliteTestStorage>;
