@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks on this machine and prints their figures (Markdown) with the machine's description.
 #
-#   bash benchmarks/run.sh [seconds-per-scenario] [scenarios]   # latency harness; scenarios: calls,dashboard,state,goals,cluster,api,api-cluster,memory (default calls,state)
+#   bash benchmarks/run.sh [seconds-per-scenario] [scenarios]   # latency harness; scenarios: calls,dashboard,state,goals,cluster,api,api-cluster,goal-list,memory (default calls,state)
 #   bash benchmarks/run.sh --bdn [BenchmarkDotNet arguments]    # BenchmarkDotNet, e.g. --bdn --filter '*InSiloCall*'
 #
 # PostgreSQL scenarios run against a throwaway server with production durability (fsync and synchronous commit on),

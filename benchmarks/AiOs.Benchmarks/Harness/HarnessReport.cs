@@ -41,6 +41,11 @@ public static class HarnessReport
             results.AddRange(await ApiHarness.RunAsync(duration, warmup));
         }
 
+        if (scenarios.Contains("goal-list"))
+        {
+            results.AddRange(await GoalListHarness.RunAsync(duration, warmup));
+        }
+
         if (scenarios.Contains("api-cluster"))
         {
             results.AddRange(await ApiClusterHarness.RunAsync(duration, warmup));

@@ -15,6 +15,21 @@ internal static partial class GoalViews
     public static Goal ToGoal(string goalId, GoalSubmission submission, GoalState state, bool withHistory)
     {
         var history = History(state);
+        var goal = ToGoal(goalId, submission, GoalSummary.Of(state), history.Count > 0 ? history[^1] : null);
+        if (withHistory)
+        {
+            goal.History.AddRange(history);
+        }
+
+        return goal;
+    }
+
+    /// <summary>A goal in a list, from its index entry alone: its submission and the summary its coordinator last sent.</summary>
+    public static Goal ToGoal(string goalId, GoalSubmission submission, GoalSummary summary) =>
+        ToGoal(goalId, submission, summary, summary.LastEntry is { } line ? ToEntry(line) : null);
+
+    private static Goal ToGoal(string goalId, GoalSubmission submission, GoalSummary summary, GoalHistoryEntry? last)
+    {
         var goal = new Goal
         {
             GoalId = goalId,
@@ -22,14 +37,14 @@ internal static partial class GoalViews
             CustomerId = submission.CustomerId ?? "",
             ProjectId = submission.ProjectId ?? "",
             Playbook = submission.Playbook ?? "",
-            Status = ToContract(state.Phase),
-            StatusReason = state.Phase is GoalPhase.WaitingForApproval or GoalPhase.Paused && state.Escalation is { } escalation
+            Status = ToContract(summary.Phase),
+            StatusReason = summary.Phase is GoalPhase.WaitingForApproval or GoalPhase.Paused && summary.Escalation is { } escalation
                 ? escalation
-                : history.Count > 0 ? history[^1].Text : "submitted",
-            TasksDone = state.Tasks.Count(t => t.Phase == TaskPhase.Done),
-            TasksTotal = state.Tasks.Count,
+                : last?.Text ?? "submitted",
+            TasksDone = summary.TasksDone,
+            TasksTotal = summary.TasksTotal,
             CreatedAt = Timestamp.FromDateTimeOffset(submission.SubmittedAt),
-            UpdatedAt = history.Count > 0 ? history[^1].At : Timestamp.FromDateTimeOffset(submission.SubmittedAt),
+            UpdatedAt = last?.At ?? Timestamp.FromDateTimeOffset(submission.SubmittedAt),
             Submitted = new Provenance { Source = submission.Source, Actor = submission.Actor, At = Timestamp.FromDateTimeOffset(submission.SubmittedAt) },
         };
         if (submission.Deadline is { } deadline)
@@ -40,11 +55,6 @@ internal static partial class GoalViews
         if (submission.BudgetCurrency is { } currency)
         {
             goal.Budget = new Money { Currency = currency, Micros = submission.BudgetMicros ?? 0 };
-        }
-
-        if (withHistory)
-        {
-            goal.History.AddRange(history);
         }
 
         return goal;

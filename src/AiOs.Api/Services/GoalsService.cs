@@ -7,14 +7,17 @@ using AiOs.Grpc;
 using AiOs.Workforce.Coordinator;
 using AiOs.Workforce.Entities;
 using AiOs.Workforce.Goals;
+using AiOs.Workforce.Models;
 using AiOs.Workforce.Playbooks;
+using Microsoft.Extensions.Options;
 
 namespace AiOs.Api.Services;
 
 /// <summary>aios.v1.Goals over the workforce: a goal's submission is its goal grain (idempotent by request id, because the
 /// goal id is derived from it), where it stands is its coordinator's checkpoint, and the list comes from the goal index
-/// (day grains, newest first).</summary>
-internal sealed class GoalsService(GoalReader goals, PlaybookCatalog playbooks, TimeProvider time) : IGrpcService
+/// (day grains, newest first), which also keeps where each goal stands as its coordinator last reported it, so that a list
+/// reads no checkpoints.</summary>
+internal sealed class GoalsService(GoalReader goals, PlaybookCatalog playbooks, IOptions<ModelOptions> models, TimeProvider time) : IGrpcService
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 500;
@@ -58,7 +61,7 @@ internal sealed class GoalsService(GoalReader goals, PlaybookCatalog playbooks, 
             throw Fields.Invalid("deadline", "is in the past");
         }
 
-        var (currency, micros) = Amounts.Check("budget", request.Budget);
+        var (currency, micros) = Amounts.GoalBudget("budget", request.Budget, models.Value.Currency);
         await CheckReferencesAsync(customerId, projectId).ConfigureAwait(false);
 
         var goalId = GoalId(requestId);
@@ -106,16 +109,18 @@ internal sealed class GoalsService(GoalReader goals, PlaybookCatalog playbooks, 
         var customerId = Fields.Optional("customer_id", request.CustomerId, 200);
         var projectId = Fields.Optional("project_id", request.ProjectId, 200);
 
+        // The index filters by phase itself for the goals it has a summary of; the others (listed before it kept
+        // summaries, or whose coordinator has not reported yet) come through and are looked up in their checkpoints.
+        IReadOnlyList<GoalPhase> phases = [.. Enum.GetValues<GoalPhase>().Where(p => statuses.Contains(GoalViews.ToContract(p)))];
         var response = new ListGoalsResponse();
         var last = after;
         var scanned = 0;
         var more = false;
         var batch = new List<GoalListing>(BatchSize);
-        var batchSize = statuses.Count == 0 ? Math.Min(BatchSize, pageSize + 1) : BatchSize;
-        await foreach (var listing in GoalIndex.ReadAsync(Grains, after, customerId, projectId, 100, call.CancellationToken).ConfigureAwait(false))
+        await foreach (var listing in GoalIndex.ReadAsync(Grains, after, customerId, projectId, phases, 100, call.CancellationToken).ConfigureAwait(false))
         {
             batch.Add(listing);
-            if (batch.Count == batchSize)
+            if (batch.Count == BatchSize)
             {
                 if (await TakeAsync().ConfigureAwait(false))
                 {
@@ -137,8 +142,10 @@ internal sealed class GoalsService(GoalReader goals, PlaybookCatalog playbooks, 
         // Adds the batch's goals that pass the status filter; true when the page is complete.
         async Task<bool> TakeAsync()
         {
-            var states = await goals.CheckpointsAsync(batch).ConfigureAwait(false);
-            for (var i = 0; i < batch.Count; i++)
+            var unknown = batch.Where(l => l.Summary is null).ToList();
+            var states = unknown.Count == 0 ? [] : await goals.CheckpointsAsync(unknown).ConfigureAwait(false);
+            var checkpoints = unknown.Select((l, i) => (l.GoalId, State: states[i])).ToDictionary(p => p.GoalId, p => p.State, StringComparer.Ordinal);
+            foreach (var listing in batch)
             {
                 if (response.Goals.Count == pageSize || scanned == MaxScanned)
                 {
@@ -147,8 +154,10 @@ internal sealed class GoalsService(GoalReader goals, PlaybookCatalog playbooks, 
                 }
 
                 scanned++;
-                last = batch[i].Position;
-                var goal = GoalViews.ToGoal(batch[i].GoalId, batch[i].Submission, states[i], withHistory: false);
+                last = listing.Position;
+                var goal = listing.Summary is { } summary
+                    ? GoalViews.ToGoal(listing.GoalId, listing.Submission, summary)
+                    : GoalViews.ToGoal(listing.GoalId, listing.Submission, checkpoints[listing.GoalId], withHistory: false);
                 if (statuses.Count == 0 || statuses.Contains(goal.Status))
                 {
                     response.Goals.Add(goal);

@@ -1,10 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
+using AiOs.Api.Business;
 using AiOs.Api.Server;
 using AiOs.Api.V1;
 using AiOs.Grpc;
 using AiOs.Persistence.Schedules;
+using AiOs.Workforce.Models;
 using AiOs.Workforce.Schedules;
+using Microsoft.Extensions.Options;
 using Google.Protobuf.WellKnownTypes;
 using ScheduleStatus = AiOs.Workforce.Schedules.ScheduleStatus;
 using GoalTemplate = AiOs.Workforce.Schedules.GoalTemplate;
@@ -15,7 +18,7 @@ namespace AiOs.Api.Services;
 /// <summary>aios.v1.Schedules: each schedule is its schedule grain (create, get, pause, resume, delete); the list comes
 /// from the schedule store, which every silo reads. A definition is checked here first so that a mistake comes back as
 /// INVALID_ARGUMENT naming the wrong field, before any grain is called.</summary>
-internal sealed class SchedulesService(IGrainFactory grains, IScheduleStore store) : IGrpcService
+internal sealed class SchedulesService(IGrainFactory grains, IScheduleStore store, IOptions<ModelOptions> models) : IGrpcService
 {
     private const int MaxIdLength = 100;
 
@@ -43,17 +46,15 @@ internal sealed class SchedulesService(IGrainFactory grains, IScheduleStore stor
             : request.RequestId is { Length: > 0 } requestId ? "sch-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(requestId)).AsSpan(0, 8))
             : "sch-" + Guid.NewGuid().ToString("N")[..16];
         CheckId(id);
-        if (schedule.Goal?.Budget is { } budget && (budget.Micros != 0 || budget.Currency.Length > 0))
-        {
-            throw new RpcException(StatusCode.InvalidArgument, "goal.budget is not supported by schedules yet; leave it empty");
-        }
+        var (_, budgetMicros) = Amounts.GoalBudget("goal.budget", schedule.Goal?.Budget, Currency);
 
         var spec = new ScheduleSpec(
             schedule.Name,
             schedule.TimingCase == Schedule.TimingOneofCase.Cron ? schedule.Cron : null,
             schedule.TimingCase == Schedule.TimingOneofCase.RunAt ? schedule.RunAt.ToDateTimeOffset() : null,
             schedule.TimeZone is { Length: > 0 } zone ? zone : null,
-            new GoalTemplate(schedule.Goal?.Text ?? "", Empty(schedule.Goal?.CustomerId), Empty(schedule.Goal?.ProjectId), Empty(schedule.Goal?.Playbook)),
+            new GoalTemplate(schedule.Goal?.Text ?? "", Empty(schedule.Goal?.CustomerId), Empty(schedule.Goal?.ProjectId), Empty(schedule.Goal?.Playbook),
+                budgetMicros / 1_000_000m),
             schedule.Overlap switch
             {
                 V1.OverlapPolicy.Unspecified or V1.OverlapPolicy.Skip => OverlapPolicy.Skip,
@@ -102,9 +103,11 @@ internal sealed class SchedulesService(IGrainFactory grains, IScheduleStore stor
 
     private static RpcException NotFound(string id) => new(StatusCode.NotFound, $"no schedule '{id}'");
 
-    private static Schedule ToContract(ScheduleView? view, string id) => view is null ? throw NotFound(id) : ToContract(view);
+    private string Currency => models.Value.Currency;
 
-    private static Schedule ToContract(ScheduleView view)
+    private Schedule ToContract(ScheduleView? view, string id) => view is null ? throw NotFound(id) : ToContract(view);
+
+    private Schedule ToContract(ScheduleView view)
     {
         var spec = view.Spec;
         var contract = new Schedule
@@ -124,6 +127,12 @@ internal sealed class SchedulesService(IGrainFactory grains, IScheduleStore stor
             Runs = view.Progress.Runs,
             SkippedRuns = view.Progress.SkippedTotal,
         };
+        if (spec.Goal.Budget is { } budget)
+        {
+            // Kept in the price table's currency, which is the only one a goal's budget may be given in.
+            contract.Goal.Budget = new Money { Currency = Currency, Micros = (long)Math.Round(budget * 1_000_000m, MidpointRounding.AwayFromZero) };
+        }
+
         if (spec.Cron is { } cron)
         {
             contract.Cron = cron;

@@ -72,7 +72,7 @@ internal sealed class TasksService(GoalReader goals, RoleDirectory roles) : IGrp
         // task index in it.
         var scanned = 0;
         var first = true;
-        await foreach (var listing in GoalIndex.ReadAsync(goals.Grains, Before(after), null, null, 50, call.CancellationToken).ConfigureAwait(false))
+        await foreach (var listing in GoalIndex.ReadAsync(goals.Grains, Before(after), null, null, null, 50, call.CancellationToken).ConfigureAwait(false))
         {
             var state = await goals.CheckpointAsync(listing.GoalId).ConfigureAwait(false);
             var next = Add(response, listing.GoalId, state, first ? taskIndex : 0, pageSize, statuses, role);

@@ -30,8 +30,9 @@ internal static class GoalsCommands
         {
             Description = "Idempotency key: submitting again with the same key returns the same goal (default: a new one)",
         };
+        var budget = new Option<string?>("--budget") { Description = SpendCommands.BudgetDescription };
         var watch = new Option<bool>("--watch", "-w") { Description = "Follow its progress until it ends" };
-        var command = new Command("submit", "Submit a goal") { text, customer, project, playbook, requestId, watch };
+        var command = new Command("submit", "Submit a goal") { text, customer, project, playbook, budget, requestId, watch };
         runner.SetAction(command, async (parse, client, ct) =>
         {
             var request = new SubmitGoalRequest
@@ -42,6 +43,7 @@ internal static class GoalsCommands
                 Playbook = parse.GetValue(playbook) ?? "",
                 // A resubmission after a lost answer is then recognised by the server, not run twice.
                 RequestId = parse.GetValue(requestId) ?? Guid.NewGuid().ToString("N"),
+                Budget = SpendCommands.GoalBudget(parse.GetValue(budget)),
             };
             var goal = await client.SubmitGoalAsync(request, new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
             WriteGoal(runner, goal);

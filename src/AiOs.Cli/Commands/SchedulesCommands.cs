@@ -33,8 +33,9 @@ internal static class SchedulesCommands
         var after = new Option<string?>("--in") { Description = "One run after this long, e.g. 3d, 4h, 30m" };
         var playbook = new Option<string?>("--playbook") { Description = "Run this stored playbook" };
         var customer = new Option<string?>("--customer") { Description = "The customer the goal is for" };
+        var budget = new Option<string?>("--budget") { Description = SpendCommands.BudgetDescription + " (each run's goal)" };
         var allowOverlap = new Option<bool>("--allow-overlap") { Description = "Start a run even while the previous run's goal is still going (default: skip it)" };
-        var command = new Command("create", "Create a schedule: --cron (recurring) or --at/--in (one-off)") { goal, name, id, cron, zone, at, after, playbook, customer, allowOverlap };
+        var command = new Command("create", "Create a schedule: --cron (recurring) or --at/--in (one-off)") { goal, name, id, cron, zone, at, after, playbook, customer, budget, allowOverlap };
         runner.SetAction(command, async (parse, client, ct) =>
         {
             var text = parse.GetRequiredValue(goal);
@@ -43,7 +44,13 @@ internal static class SchedulesCommands
                 ScheduleId = parse.GetValue(id) ?? "",
                 Name = parse.GetValue(name) ?? (text.Length <= 80 ? text : text[..80]),
                 TimeZone = parse.GetValue(zone) ?? "",
-                Goal = new GoalTemplate { Text = text, Playbook = parse.GetValue(playbook) ?? "", CustomerId = parse.GetValue(customer) ?? "" },
+                Goal = new GoalTemplate
+                {
+                    Text = text,
+                    Playbook = parse.GetValue(playbook) ?? "",
+                    CustomerId = parse.GetValue(customer) ?? "",
+                    Budget = SpendCommands.GoalBudget(parse.GetValue(budget)),
+                },
                 Overlap = parse.GetValue(allowOverlap) ? OverlapPolicy.Allow : OverlapPolicy.Skip,
             };
             var timings = new[] { parse.GetValue(cron), parse.GetValue(at), parse.GetValue(after) }.Count(t => t is not null);
@@ -100,7 +107,7 @@ internal static class SchedulesCommands
             var schedules = await client.ListSchedulesAsync(request, new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
             runner.Context.Write(schedules, t =>
             {
-                t.AddColumns("schedule", "name", "when", "status", "next run", "runs", "skipped");
+                t.AddColumns("schedule", "name", "when", "status", "next run", "runs", "skipped", "budget");
                 foreach (var s in schedules.Schedules)
                 {
                     t.AddRow(Row(s));
@@ -138,7 +145,7 @@ internal static class SchedulesCommands
 
     private static void WriteSchedule(CommandRunner runner, Schedule schedule)
     {
-        runner.Context.Write(schedule, t => t.AddColumns("schedule", "name", "when", "status", "next run", "runs", "skipped").AddRow(Row(schedule)));
+        runner.Context.Write(schedule, t => t.AddColumns("schedule", "name", "when", "status", "next run", "runs", "skipped", "budget").AddRow(Row(schedule)));
         if (!runner.Context.JsonOutput)
         {
             foreach (var skip in schedule.RecentSkips)
@@ -157,6 +164,7 @@ internal static class SchedulesCommands
         KeysCommands.Time(s.NextRunAt),
         s.Runs.ToString(CultureInfo.InvariantCulture),
         s.SkippedRuns.ToString(CultureInfo.InvariantCulture),
+        SpendCommands.Amount(s.Goal?.Budget),
     ];
 
     // "3d", "4h", "30m", "90s", or a TimeSpan ("1.12:00:00").

@@ -161,6 +161,16 @@ internal static class SpendCommands
         _ => "?",
     };
 
+    /// <summary>A goal's budget from <c>--budget</c> (an amount in the service's currency, e.g. 2.50), or null when none
+    /// was given.</summary>
+    internal static Money? GoalBudget(string? text) =>
+        text is null ? null
+        : decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) && amount > 0
+            ? new Money { Micros = (long)Math.Round(amount * 1_000_000m, MidpointRounding.AwayFromZero) }
+            : throw new CliUsageException($"--budget '{text}' is not an amount more than 0 (e.g. 2.50, in the service's currency)");
+
+    internal const string BudgetDescription = "Most the goal may spend on model calls, in the service's currency (AiOs:Models:Currency), e.g. 2.50";
+
     /// <summary>An amount as the CLI shows money everywhere: up to six decimals, then the currency.</summary>
     internal static string Amount(Money? money) =>
         money is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{money.Micros / 1_000_000m:0.00####} {money.Currency}");

@@ -1,6 +1,7 @@
 using AiOs.Persistence.Spend;
 using AiOs.Workforce.Approvals;
 using AiOs.Workforce.Budgets;
+using AiOs.Workforce.Goals;
 using AiOs.Workforce.Models;
 using AiOs.Workforce.Playbooks;
 using AiOs.Workforce.Roles;
@@ -39,6 +40,10 @@ public sealed class CoordinatorGrain(
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _driving;
 
+    // The last summary of the goal the index took from this activation, and whether the last try to send one failed.
+    private GoalSummary? _published;
+    private bool _indexCurrent;
+
     // Asked for while a run was going: drive once more when it ends.
     private bool _driveAgain;
 
@@ -75,6 +80,7 @@ public sealed class CoordinatorGrain(
             goal.State = new GoalState { Request = goalRequest, Phase = GoalPhase.Planning, History = [$"{Now()} submitted: {goalRequest.Text}"] };
             await goal.WriteStateAsync();
             await RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            await PublishAsync();
             StartDriving();
         }
 
@@ -159,6 +165,20 @@ public sealed class CoordinatorGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (GoalSummary.IsFinal(goal.State.Phase))
+        {
+            // The goal ended but its summary did not reach the index (FinishAsync keeps the reminder for that): try again,
+            // and stop once the index has it.
+            await PublishAsync(required: true, force: true);
+            await UnregisterReminder(ResumeReminder);
+            return;
+        }
+
+        if (!_indexCurrent)
+        {
+            await PublishAsync();
+        }
+
         if (goal.State.Phase is GoalPhase.Planning or GoalPhase.Running)
         {
             StartDriving();
@@ -478,7 +498,12 @@ public sealed class CoordinatorGrain(
     {
         goal.State.Phase = phase;
         await CheckpointAsync(note);
-        await UnregisterReminder(ResumeReminder);
+
+        // Kept while the index lacks the end: the reminder then sends it again.
+        if (_indexCurrent)
+        {
+            await UnregisterReminder(ResumeReminder);
+        }
     }
 
     private async Task CheckpointAsync(string note)
@@ -495,6 +520,38 @@ public sealed class CoordinatorGrain(
         finally
         {
             _writeGate.Release();
+        }
+
+        await PublishAsync();
+    }
+
+    // Tells the goal index where the goal stands, so that lists need not read every goal's checkpoint. Only when its
+    // standing changed (phase, progress, escalation), not for every history line, because each update rewrites the day's
+    // index; force: send it anyway. The index orders updates by their step, so interleaved or repeated calls cannot make
+    // it go back. A failed update does not stop the goal: the next change, or the reminder, sends the summary again
+    // (required: the failure is thrown, so that the reminder keeps trying).
+    private async Task PublishAsync(bool required = false, bool force = false)
+    {
+        var summary = GoalSummary.Of(goal.State);
+        if (goal.State.Request?.ListedAt is not { } listed)
+        {
+            _indexCurrent = true;
+            return;
+        }
+
+        if (!force && _indexCurrent && _published is { } sent && sent.SameStanding(summary))
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IGoalIndexGrain>(GoalIndex.DayOf(listed)).Update(GrainId.Key, summary);
+            (_published, _indexCurrent) = (summary, true);
+        }
+        catch (Exception ex) when (!required && ex is not OperationCanceledException)
+        {
+            _indexCurrent = false;
         }
     }
 

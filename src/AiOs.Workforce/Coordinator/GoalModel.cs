@@ -12,7 +12,16 @@ namespace AiOs.Workforce.Coordinator;
 /// resume it past the deadline or cancel it), and each task carries it into its model work.</param>
 /// <param name="Budget">Most it may spend on model calls, in the price table's currency (<c>AiOs:Models:Currency</c>):
 /// submitted, it becomes the goal's budget (scope goal, the same the operator sets with <c>aios budgets set goal</c>).</param>
-public sealed record GoalRequest(string Text, string? CustomerId = null, string? ProjectId = null, string? Playbook = null, DateTimeOffset? Deadline = null, decimal? Budget = null);
+/// <param name="ListedAt">When the goal grain recorded the goal: the goal index lists it under that time's day, and the
+/// coordinator keeps that listing's summary current after every checkpoint. Null for a goal that is not in the index.</param>
+public sealed record GoalRequest(
+    string Text,
+    string? CustomerId = null,
+    string? ProjectId = null,
+    string? Playbook = null,
+    DateTimeOffset? Deadline = null,
+    decimal? Budget = null,
+    DateTimeOffset? ListedAt = null);
 
 /// <summary>Where a goal stands, as the operator sees it.</summary>
 public enum GoalPhase

@@ -54,7 +54,8 @@ public sealed class GoalGrain(IEventLog events, SiloRuntime runtime, TimeProvide
         var listing = new GoalListing(GrainId.Key, stored);
         await GrainFactory.GetGrain<IGoalIndexGrain>(listing.Position.Day).Add(listing);
         await GrainFactory.GetGrain<ICoordinatorGrain>(GrainId.Key).Submit(
-            new GoalRequest(stored.Text, stored.CustomerId, stored.ProjectId, stored.Playbook, stored.Deadline));
+            new GoalRequest(stored.Text, stored.CustomerId, stored.ProjectId, stored.Playbook, stored.Deadline,
+                stored.BudgetMicros is { } micros ? micros / 1_000_000m : null, stored.SubmittedAt));
         return stored;
     }
 

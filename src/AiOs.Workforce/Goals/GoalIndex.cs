@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using AiOs.Workforce.Coordinator;
 
 namespace AiOs.Workforce.Goals;
 
@@ -13,9 +14,10 @@ public static class GoalIndex
     public static string DayOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The goals after <paramref name="after"/> (null: from the newest) in newest-first order, read from the
-    /// day grains in batches of <paramref name="batchSize"/>.</summary>
+    /// day grains in batches of <paramref name="batchSize"/>; with <paramref name="phases"/>, only those the index knows
+    /// to be in one of them, and those it does not know the phase of.</summary>
     public static async IAsyncEnumerable<GoalListing> ReadAsync(
-        IGrainFactory grains, GoalPosition? after, string? customerId, string? projectId, int batchSize,
+        IGrainFactory grains, GoalPosition? after, string? customerId, string? projectId, IReadOnlyList<GoalPhase>? phases, int batchSize,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(grains);
@@ -33,7 +35,7 @@ public static class GoalIndex
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var page = await index.Page(position, customerId, projectId, batchSize);
+                var page = await index.Page(position, customerId, projectId, phases, batchSize);
                 foreach (var listing in page)
                 {
                     yield return listing;

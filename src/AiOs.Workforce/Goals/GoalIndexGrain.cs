@@ -1,3 +1,5 @@
+using AiOs.Workforce.Coordinator;
+
 namespace AiOs.Workforce.Goals;
 
 /// <summary>State of <see cref="GoalIndexGrain"/>: the day's goals, newest first.</summary>
@@ -24,13 +26,30 @@ public sealed class GoalIndexGrain([PersistentState("goals")] IPersistentState<G
         await GrainFactory.GetGrain<IGoalDaysGrain>(GoalIndex.DaysKey).Add(GrainId.Key);
     }
 
-    public Task<IReadOnlyList<GoalListing>> Page(GoalPosition? after, string? customerId, string? projectId, int limit) =>
+    public async Task<bool> Update(string goalId, GoalSummary summary)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(goalId);
+        ArgumentNullException.ThrowIfNull(summary);
+        var goals = index.State.Goals;
+        var at = goals.FindIndex(g => g.GoalId == goalId);
+        if (at < 0 || !summary.Supersedes(goals[at].Summary))
+        {
+            return false;
+        }
+
+        goals[at] = goals[at] with { Summary = summary };
+        await index.WriteStateAsync();
+        return true;
+    }
+
+    public Task<IReadOnlyList<GoalListing>> Page(GoalPosition? after, string? customerId, string? projectId, IReadOnlyList<GoalPhase>? phases, int limit) =>
         Task.FromResult<IReadOnlyList<GoalListing>>(
         [
             .. index.State.Goals
                 .Where(g => after is null || g.Position.CompareTo(after) > 0)
                 .Where(g => string.IsNullOrEmpty(customerId) || g.Submission.CustomerId == customerId)
                 .Where(g => string.IsNullOrEmpty(projectId) || g.Submission.ProjectId == projectId)
+                .Where(g => phases is not { Count: > 0 } || g.Summary is null || phases.Contains(g.Summary.Phase))
                 .Take(limit),
         ]);
 }

@@ -26,8 +26,9 @@ public sealed record GoalSubmission(
     string Actor = "operator",
     DateTimeOffset SubmittedAt = default);
 
-/// <summary>A goal in the index: its id and submission.</summary>
-public sealed record GoalListing(string GoalId, GoalSubmission Submission)
+/// <summary>A goal in the index: its id, submission and, once its coordinator has reported, where it stands (null for a
+/// goal listed before the index kept summaries, or whose coordinator has not reported yet: read its checkpoint then).</summary>
+public sealed record GoalListing(string GoalId, GoalSubmission Submission, GoalSummary? Summary = null)
 {
     /// <summary>Where it sits in the newest-first order of the index.</summary>
     public GoalPosition Position => new(Submission.SubmittedAt.UtcTicks, GoalId);

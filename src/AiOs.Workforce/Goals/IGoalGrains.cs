@@ -1,3 +1,5 @@
+using AiOs.Workforce.Coordinator;
+
 namespace AiOs.Workforce.Goals;
 
 /// <summary>A goal's submission, keyed by the goal id. Its state is its event stream (<c>goal.submitted</c>), so the
@@ -25,10 +27,17 @@ public interface IGoalIndexGrain : IGrainWithStringKey
     /// <summary>Adds a goal (idempotent) and makes sure its day is listed.</summary>
     Task Add(GoalListing listing);
 
+    /// <summary>Records where a listed goal stands (sent by its coordinator after each checkpoint). Idempotent and safe
+    /// against reordering: see <see cref="GoalSummary.Supersedes"/>. False when the update was older than the stored one
+    /// or the goal is not listed on this day.</summary>
+    Task<bool> Update(string goalId, GoalSummary summary);
+
     /// <summary>Up to <paramref name="limit"/> goals after <paramref name="after"/> (null: from the newest) in newest-first
-    /// order, only those for <paramref name="customerId"/> and <paramref name="projectId"/> when given.</summary>
+    /// order, only those for <paramref name="customerId"/> and <paramref name="projectId"/> when given, and only those in
+    /// <paramref name="phases"/> when it is not empty (a goal without a summary is always returned: the index does not
+    /// know its phase).</summary>
     [ReadOnly]
-    Task<IReadOnlyList<GoalListing>> Page(GoalPosition? after, string? customerId, string? projectId, int limit);
+    Task<IReadOnlyList<GoalListing>> Page(GoalPosition? after, string? customerId, string? projectId, IReadOnlyList<GoalPhase>? phases, int limit);
 }
 
 /// <summary>The days that have goals, keyed <see cref="GoalIndex.DaysKey"/>.</summary>

@@ -24,9 +24,9 @@ public static class ScheduleRules
             return "goal.text is required: what each run should achieve";
         }
 
-        if (spec.Goal.Budget is <= 0)
+        if (spec.Goal.Budget is <= 0 or > 1_000_000_000m)
         {
-            return "goal budget must be positive";
+            return "goal.budget must be more than 0 and at most 1,000,000,000";
         }
 
         if (!Enum.IsDefined(spec.Overlap))

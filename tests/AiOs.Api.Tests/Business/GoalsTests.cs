@@ -4,7 +4,10 @@ using AiOs.Api.V1;
 using AiOs.Client;
 using AiOs.Grpc;
 using AiOs.Testing;
+using AiOs.Workforce.Coordinator;
+using AiOs.Workforce.Goals;
 using Google.Protobuf.WellKnownTypes;
+using GoalStatus = AiOs.Api.V1.GoalStatus;
 
 namespace AiOs.Api.Tests.Business;
 
@@ -15,12 +18,13 @@ public sealed class GoalsTests : IAsyncLifetime
     // The offline planner picks the content-pipeline playbook for it (research, draft, review: no external action).
     internal const string ContentGoal = "Write a newsletter post about the spring offer";
 
+    private readonly CallCounter _checkpointReads = new(typeof(ICoordinatorGrain), nameof(ICoordinatorGrain.Checkpoint));
     private ApiHost _host = null!;
     private AiOsClient _operator = null!;
 
     public async ValueTask InitializeAsync()
     {
-        _host = await ApiHost.StartAsync();
+        _host = await ApiHost.StartAsync(silo: s => s.AddIncomingGrainCallFilter(_checkpointReads));
         _operator = _host.Client(await _host.CreateKeyAsync(ApiKeyScopes.Operator));
     }
 
@@ -75,12 +79,27 @@ public sealed class GoalsTests : IAsyncLifetime
             _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Deadline = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(-1)) }));
         await AssertStatusAsync(StatusCode.InvalidArgument, "budget.currency", () =>
             _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Budget = new Money { Currency = "euro", Micros = 1 } }));
+        await AssertStatusAsync(StatusCode.InvalidArgument, "budget.currency: budgets are in USD (AiOs:Models:Currency), not EUR", () =>
+            _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Budget = new Money { Currency = "EUR", Micros = 1 } }));
+        await AssertStatusAsync(StatusCode.InvalidArgument, "budget.micros: must be more than 0", () =>
+            _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Budget = new Money { Currency = "USD", Micros = 0 } }));
         await AssertStatusAsync(StatusCode.NotFound, "customer_id", () =>
             _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, CustomerId = "nobody" }));
         await AssertStatusAsync(StatusCode.InvalidArgument, "customer_id", () =>
             _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, CustomerId = "a\u0001b" }));
 
         Assert.Equal(before, (await _operator.ListGoalsAsync(new ListGoalsRequest { PageSize = 500 })).Goals.Count);
+    }
+
+    [Fact]
+    public async Task SubmitGoal_WithABudget_MakesItTheGoalsBudget()
+    {
+        var goal = await _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal, Budget = new Money { Currency = "USD", Micros = 3_000_000 } });
+
+        var budgets = await _operator.ListBudgetsAsync(new ListBudgetsRequest { Scopes = { BudgetScope.Goal } });
+
+        Assert.Equal(new Money { Currency = "USD", Micros = 3_000_000 }, goal.Budget);
+        Assert.Equal(new Money { Currency = "USD", Micros = 3_000_000 }, Assert.Single(budgets.Budgets, b => b.Subject == goal.GoalId).Limit);
     }
 
     [Fact]
@@ -122,6 +141,62 @@ public sealed class GoalsTests : IAsyncLifetime
         var all = await _operator.ListGoalsAsync(new ListGoalsRequest { PageSize = 500 });
         var created = all.Goals.Select(g => g.CreatedAt.ToDateTimeOffset()).ToList();
         Assert.Equal(created.OrderByDescending(c => c), created);
+    }
+
+    [Fact]
+    public async Task ListGoals_ByStatus_AnswersFromTheGoalIndex_WithoutReadingAnyCheckpoint()
+    {
+        var done = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            done.Add((await _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = $"{ContentGoal} #{i}", RequestId = $"status-{i}" })).GoalId);
+        }
+
+        // Onboarding sends an email; with no connector configured it never finishes on its own.
+        var cancelled = (await _operator.SubmitGoalAsync(new SubmitGoalRequest { Text = "Onboard Status Corp", RequestId = "status-cancel" })).GoalId;
+        await _operator.CancelGoalAsync(cancelled, "not needed");
+        await Eventually.WaitUntilAsync(async () => (await ListAsync(GoalStatus.Done)).Count == done.Count && (await ListAsync(GoalStatus.Cancelled)).Count == 1,
+            "the index shows three goals done and one cancelled", TimeSpan.FromSeconds(60));
+        Assert.True(_checkpointReads.Count > 0, "the counter sees the checkpoint reads of GetGoal and CancelGoal");
+        _checkpointReads.Reset();
+
+        var doneListed = await ListAsync(GoalStatus.Done);
+        var cancelledListed = await ListAsync(GoalStatus.Cancelled, GoalStatus.Failed);
+        var unfinished = await ListAsync(GoalStatus.Planning, GoalStatus.Running, GoalStatus.WaitingForApproval, GoalStatus.Paused);
+        var all = (await _operator.ListGoalsAsync(new ListGoalsRequest { PageSize = 500 })).Goals;
+
+        Assert.Equal(done.AsEnumerable().Reverse(), doneListed.Select(g => g.GoalId));
+        Assert.All(doneListed, g => Assert.Equal((3, 3, "all tasks done"), (g.TasksDone, g.TasksTotal, g.StatusReason)));
+        Assert.Equal([cancelled], cancelledListed.Select(g => g.GoalId));
+        Assert.Empty(unfinished);
+        Assert.Equal(4, all.Count);
+        Assert.Equal(0, _checkpointReads.Count);
+
+        // What the list shows of a goal is what GetGoal, which reads the checkpoint, shows.
+        var got = await _operator.GetGoalAsync(done[0]);
+        var listed = all.Single(g => g.GoalId == done[0]);
+        Assert.Equal((got.Status, got.StatusReason, got.TasksDone, got.UpdatedAt), (listed.Status, listed.StatusReason, listed.TasksDone, listed.UpdatedAt));
+    }
+
+    [Fact]
+    public async Task ListGoals_AGoalListedBeforeTheIndexKeptStatuses_IsListedFromItsCheckpoint()
+    {
+        // As a goal submitted before this version: listed without a summary, its coordinator not told where it is listed.
+        var grains = _host.Silo.GrainFactory;
+        var submittedAt = DateTimeOffset.UtcNow;
+        await grains.GetGrain<IGoalIndexGrain>(GoalIndex.DayOf(submittedAt)).Add(new GoalListing("g-old", new GoalSubmission(ContentGoal, SubmittedAt: submittedAt)));
+        await grains.GetGrain<ICoordinatorGrain>("g-old").Submit(new GoalRequest(ContentGoal));
+        await Eventually.WaitUntilAsync(async () => (await grains.GetGrain<ICoordinatorGrain>("g-old").Status()).Phase == GoalPhase.Done,
+            "the old goal is done", TimeSpan.FromSeconds(60));
+        _checkpointReads.Reset();
+
+        var doneListed = await ListAsync(GoalStatus.Done);
+        var running = await ListAsync(GoalStatus.Running);
+
+        Assert.Equal("g-old", Assert.Single(doneListed).GoalId);
+        Assert.Equal(3, doneListed[0].TasksDone);
+        Assert.Empty(running);
+        Assert.Equal(2, _checkpointReads.Count);
     }
 
     [Fact]
@@ -199,6 +274,9 @@ public sealed class GoalsTests : IAsyncLifetime
         await AssertStatusAsync(StatusCode.PermissionDenied, "", () => frontend.CancelGoalAsync(goal.GoalId, "no"));
         await AssertStatusAsync(StatusCode.PermissionDenied, "", () => reader.SubmitGoalAsync(new SubmitGoalRequest { Text = ContentGoal }));
     }
+
+    private async Task<List<Goal>> ListAsync(params GoalStatus[] statuses) =>
+        [.. (await _operator.ListGoalsAsync(new ListGoalsRequest { PageSize = 500, Statuses = { statuses } })).Goals];
 
     internal static async Task<Goal> WaitForStatusAsync(AiOsClient client, string goalId, GoalStatus status)
     {

@@ -120,6 +120,22 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GoalsSubmit_WithABudget_GivesTheGoalThatBudget()
+    {
+        var submitted = await RunAsync(_operatorKey, "goals", "submit", "Write an article on budgets", "--budget", "1.25", "-o", "json");
+        using var json = JsonDocument.Parse(submitted.Output);
+        var goalId = json.RootElement.GetProperty("goalId").GetString()!;
+
+        var budgets = await RunAsync(_operatorKey, "budgets", "list", "--scope", "goal");
+        var bad = await RunAsync(_operatorKey, "goals", "submit", "x", "--budget", "lots");
+
+        Assert.Equal(ExitCodes.Ok, submitted.ExitCode);
+        Assert.Contains(budgets.Output.Split('\n'), line => line.Contains(goalId, StringComparison.Ordinal) && line.Contains("1.25", StringComparison.Ordinal));
+        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
+        Assert.Contains("--budget 'lots' is not an amount more than 0", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GoalsListAndGet_ShowTheGoal_AsATableAndAsJson()
     {
         var submitted = await RunAsync(_operatorKey, "goals", "submit", "Write an article on pricing", "-o", "json");

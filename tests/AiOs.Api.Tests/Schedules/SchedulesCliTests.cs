@@ -48,6 +48,21 @@ public sealed class SchedulesCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_WithABudget_ShowsIt_AndABadBudgetIsAUsageError()
+    {
+        var created = await RunAsync("schedules", "create", "Write this week's post", "--cron", "0 0 9 ? * MON", "--budget", "2.50", "-o", "json");
+        Assert.Equal(ExitCodes.Ok, created.ExitCode);
+        var budget = JsonDocument.Parse(created.Output).RootElement.GetProperty("goal").GetProperty("budget");
+        Assert.Equal(("USD", "2500000"), (budget.GetProperty("currency").GetString(), budget.GetProperty("micros").ToString()));
+        Assert.Contains("2.50 USD", (await RunAsync("schedules", "list")).Output, StringComparison.Ordinal);
+
+        var bad = await RunAsync("schedules", "create", "x", "--in", "3d", "--budget", "0");
+
+        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
+        Assert.Contains("--budget '0' is not an amount more than 0", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoTiming_OrTwoTimings_IsAUsageError()
     {
         Assert.Equal(ExitCodes.Usage, (await RunAsync("schedules", "create", "x")).ExitCode);
