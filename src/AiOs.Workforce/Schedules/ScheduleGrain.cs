@@ -2,6 +2,7 @@ using AiOs.Persistence;
 using AiOs.Persistence.Schedules;
 using AiOs.Runtime;
 using AiOs.Workforce.Coordinator;
+using AiOs.Workforce.Goals;
 
 namespace AiOs.Workforce.Schedules;
 
@@ -133,7 +134,9 @@ public sealed class ScheduleGrain(IScheduleStore store, SiloRuntime runtime, Tim
         else
         {
             var goalId = ScheduledGoals.GoalId(GrainId.Key, occurrence);
-            await GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Submit(ScheduledGoals.Request(view.Spec.Goal));
+            // Through the goal grain, like a goal the operator submits: recorded as an event, listed in the goal index (so
+            // ListGoals and the dashboard show it), then started. A tick delivered again submits the same goal id: once.
+            await GrainFactory.GetGrain<IGoalGrain>(goalId).Submit(ScheduledGoals.Submission(GrainId.Key, view.Spec.Goal));
             progress = progress with { Runs = progress.Runs + 1, LastRunAt = occurrence, LastGoalId = goalId };
         }
 

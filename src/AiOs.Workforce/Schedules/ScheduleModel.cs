@@ -1,4 +1,4 @@
-using AiOs.Workforce.Coordinator;
+using AiOs.Workforce.Goals;
 
 namespace AiOs.Workforce.Schedules;
 
@@ -64,6 +64,10 @@ public static class ScheduledGoals
     public static string GoalId(string scheduleId, DateTimeOffset occurrence) =>
         $"{scheduleId}@{occurrence.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture)}";
 
-    public static GoalRequest Request(GoalTemplate goal) =>
-        new(goal.Text, goal.CustomerId, goal.ProjectId, goal.Playbook, Budget: goal.Budget);
+    /// <summary>The submission of a run of <paramref name="scheduleId"/>: the template's goal, by the schedule. The budget is
+    /// in the configured currency, as the template's is.</summary>
+    public static GoalSubmission Submission(string scheduleId, GoalTemplate goal) =>
+        new(goal.Text, goal.CustomerId, goal.ProjectId, goal.Playbook,
+            BudgetMicros: goal.Budget is { } budget ? (long)decimal.Round(budget * 1_000_000m) : null,
+            Source: "schedule", Actor: "schedule:" + scheduleId);
 }

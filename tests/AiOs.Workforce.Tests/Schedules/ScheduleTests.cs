@@ -44,6 +44,18 @@ public abstract class ScheduleTests(ITestStorage storage, ITestOutputHelper outp
             var goal = await silo.GrainFactory.GetGrain<ICoordinatorGrain>(ScheduledGoals.GoalId(id, occurrence)).Status();
             Assert.Single(goal.History, h => h.Contains("submitted: write the weekly report", StringComparison.Ordinal));
         }
+
+        // The runs are goals like any other: recorded by their goal grains and listed in the goal index, by the schedule.
+        var listed = new List<AiOs.Workforce.Goals.GoalListing>();
+        await foreach (var listing in AiOs.Workforce.Goals.GoalIndex.ReadAsync(silo.GrainFactory, null, null, null, null, 50, TestContext.Current.CancellationToken))
+        {
+            listed.Add(listing);
+        }
+
+        Assert.Equal(
+            new[] { second, first }.Select(o => ScheduledGoals.GoalId(id, o)),
+            listed.Select(l => l.GoalId));
+        Assert.All(listed, l => Assert.Equal(("schedule", "schedule:" + id), (l.Submission.Source, l.Submission.Actor)));
     }
 
     [Fact]
