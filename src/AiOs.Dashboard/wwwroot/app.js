@@ -180,8 +180,19 @@
 
   // ---- charts --------------------------------------------------------------------------------------------------------
 
+  // The step of a chart's four axis steps (the top is four steps): 1, 2, 2.5 or 5 times a power of ten, the smallest
+  // that reaches the data, so that the labels are round numbers; a chart of counts (integral) steps by whole numbers of
+  // at least 1, so that no two labels show the same rounded count.
+  function axisStep(dataMax, integral) {
+    const raw = Math.max(dataMax, integral ? 4 : 1) / 4;
+    const power = Math.pow(10, Math.floor(Math.log10(raw)));
+    return [1, 2, 2.5, 5, 10].map(m => m * power)
+      .find(step => step >= raw * (1 - 1e-9) && (!integral || Number.isInteger(step)));
+  }
+
   // Draws lines over the last five minutes (one point per second). series: [{ label, color, values: [{t, v}] }].
-  function drawChart(canvas, series, format) {
+  // integral: the values are counts (calls, errors per second).
+  function drawChart(canvas, series, format, integral) {
     const ratio = window.devicePixelRatio || 1;
     const width = canvas.clientWidth || 400, height = canvas.clientHeight || 160;
     canvas.width = width * ratio; canvas.height = height * ratio;
@@ -191,15 +202,18 @@
     const left = 56, right = 8, top = 8, bottom = 20;
     const now = Math.floor(Date.now() / 1000), from = now - 300;
     const all = series.flatMap(s => s.values.filter(p => p.t > from && Number.isFinite(p.v)).map(p => p.v));
-    const max = Math.max(1, ...all) * 1.1;
+    const step = axisStep(Math.max(0, ...all), integral), max = step * 4;
     const x = t => left + (t - from) / 300 * (width - left - right);
     const y = v => top + (1 - v / max) * (height - top - bottom);
     g.strokeStyle = '#e5e7eb'; g.fillStyle = '#667085'; g.font = '11px system-ui'; g.lineWidth = 1;
+    const labels = [];
     for (let i = 0; i <= 4; i++) {
-      const v = max * i / 4, yy = y(v);
+      const v = step * i, yy = y(v);
       g.beginPath(); g.moveTo(left, yy); g.lineTo(width - right, yy); g.stroke();
-      g.fillText(format(v), 2, yy + 4);
+      labels.push(format(v));
+      g.fillText(labels[i], 2, yy + 4);
     }
+    canvas.setAttribute('data-axis', labels.join('|'));
     g.textAlign = 'left'; g.fillText('-5 min', x(from), height - 4);
     g.textAlign = 'center'; g.fillText('-2.5 min', x(from + 150), height - 4);
     g.textAlign = 'right'; g.fillText('now', x(now), height - 4);
@@ -255,8 +269,8 @@
           { title: 'Forwarded', num: true, value: s => num(s.callsForwarded) },
           { title: 'Address', value: s => s.address || '' },
         ], data.silos, 'silo-table'));
-        drawChart(calls.canvas, [{ color: '#2563eb', values: series.map(p => ({ t: p.t, v: p.calls })) }], v => num(Math.round(v)));
-        drawChart(errors.canvas, [{ color: '#dc2626', values: series.map(p => ({ t: p.t, v: p.errors })) }], v => num(Math.round(v)));
+        drawChart(calls.canvas, [{ color: '#2563eb', values: series.map(p => ({ t: p.t, v: p.calls })) }], v => num(Math.round(v)), true);
+        drawChart(errors.canvas, [{ color: '#dc2626', values: series.map(p => ({ t: p.t, v: p.errors })) }], v => num(Math.round(v)), true);
         drawChart(latency.canvas, [
           { color: '#16a34a', values: series.filter(p => p.calls > 0).map(p => ({ t: p.t, v: Number(p.p50Us) })) },
           { color: '#d97706', values: series.filter(p => p.calls > 0).map(p => ({ t: p.t, v: Number(p.p99Us) })) }], micros);

@@ -33,6 +33,17 @@ public sealed class DashboardBrowserTests(DashboardFixture fixture)
             "min => Number(document.querySelector('#chart-calls').getAttribute('data-total')) >= min", before + grains * 25);
         await DashboardFixture.ScreenshotAsync(page, "cluster");
 
+        // The axes of the count charts step by round whole numbers: five different labels, from 0 up (the errors chart has
+        // had no errors, the case whose labels once read 0, 0, 1, 1, 1).
+        foreach (var chart in new[] { "#chart-calls", "#chart-errors" })
+        {
+            var axis = (await page.GetAttributeAsync(chart, "data-axis"))!.Split('|');
+            var values = axis.Select(label => long.Parse(label.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(0, values[0]);
+            Assert.Equal(values.Order().Distinct(), values);
+            Assert.Equal(5, values.Count);
+        }
+
         await page.ClickAsync("#nav a[data-view='grains']");
         var noteRow = page.Locator("#grain-type-table tr", new PageLocatorOptions { HasText = "note" });
         await noteRow.WaitForAsync();
