@@ -58,7 +58,14 @@ public abstract class ForgetCustomerAfterGoalsTests(ITestStorage storage, ITestO
         await approval.Decide(new ApprovalDecision(ApprovalChoice.EditAndApprove, "key:op", $"warmer for {Name}", payload.ToJsonString()));
         await WaitForAsync(silo, goalId, GoalPhase.Done);
         Assert.Single(Smtp.MessagesTo(email));
-        Assert.NotNull(await silo.GrainFactory.GetGrain<IScheduleGrain>(WorkforceTools.FollowUpIdFor(goalId)).Get());
+
+        // The follow-up the goal scheduled runs too: a goal that is not in the goal index (it went straight to its coordinator).
+        var followUpId = WorkforceTools.FollowUpIdFor(goalId);
+        Assert.NotNull(await silo.GrainFactory.GetGrain<IScheduleGrain>(followUpId).Get());
+        var at = Clock.GetUtcNow().AddDays(3);
+        await AdvanceWhenScheduledAsync(silo, TimeSpan.FromDays(3));
+        var followUpGoal = ScheduledGoals.GoalId(followUpId, at);
+        await WaitForAsync(silo, followUpGoal, GoalPhase.Done);
         foreach (var identifier in new[] { customerId, Name, email })
         {
             Assert.NotEmpty(await Storage.FindEverywhereAsync(database, identifier));
@@ -75,8 +82,46 @@ public abstract class ForgetCustomerAfterGoalsTests(ITestStorage storage, ITestO
         Assert.True(left.Count == 0, string.Join("; ", left));
 
         Output.WriteLine(report.ToString());
+        Assert.Equal((2, 1), (report.GoalsErased, report.SchedulesRemoved));
+        Assert.True(report.RecordsErased > 0 && report.EventPayloadsRedacted > 0, report.ToString());
+
+        // The goals keep their shape: how they ended, their plan's ids and roles; not a word about the customer.
+        var status = await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Status();
+        Assert.Equal((GoalPhase.Done, 5, 5), (status.Phase, status.TasksDone, status.TasksTotal));
+        var checkpoint = await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Checkpoint();
+        Assert.Equal(["research", "welcome", "send", "invoice", "follow-up"], checkpoint.Tasks.Select(t => t.Task.Id));
+        Assert.Equal((CoordinatorGrain.ErasedText, null), (checkpoint.Request!.Text, checkpoint.Request.CustomerId));
+        Assert.Null(await silo.GrainFactory.GetGrain<IScheduleGrain>(followUpId).Get());
         var verification = await EventChainVerifier.VerifyAsync(silo.Services.GetRequiredService<IEventLog>());
         Assert.True(verification.IsIntact, verification.ToString());
+    }
+
+    [Fact]
+    public async Task Forget_WhileAGoalForTheCustomerWaitsForApproval_IsRefusedNamingIt_NothingRemoved_ThenForgetsOnceCancelled()
+    {
+        var email = $"zq-{Guid.NewGuid():N}"[..14] + "@quibble.example";
+        var model = ModelAnswering((role, context) => role == "writer" ? $"Dear {context["customer"]!["name"]}, welcome!" : $"{role}: done");
+        var database = Storage.NewDatabase();
+        var silo = await StartAsync(database, model);
+        var customerId = NewId("cust");
+        await silo.GrainFactory.GetGrain<ICustomerGrain>(customerId).Create(new Customer(Name, email), new EventProvenance("operator-api", "operator"));
+        var goalId = NewId("onboard");
+        await silo.GrainFactory.GetGrain<IGoalGrain>(goalId).Submit(new GoalSubmission($"onboard {Name}", customerId, Playbook: "onboard-customer"));
+        await WaitForAsync(silo, goalId, GoalPhase.WaitingForApproval);
+        var memory = silo.Services.GetRequiredService<MemoryService>();
+
+        var refused = await Assert.ThrowsAsync<ForgetRefusedException>(() => memory.ForgetCustomerAsync(customerId, new EventProvenance("operator-api", "operator")));
+        Assert.Contains($"{goalId} (WaitingForApproval)", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(email, (await silo.GrainFactory.GetGrain<ICustomerGrain>(customerId).Get())!.Value.Email);
+        Assert.Equal($"onboard {Name}", (await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Checkpoint()).Request!.Text);
+
+        await silo.GrainFactory.GetGrain<IGoalGrain>(goalId).Cancel("customer asked to be forgotten", "operator-api", "operator");
+        var report = await memory.ForgetCustomerAsync(customerId, new EventProvenance("operator-api", "operator"));
+        Assert.Equal(1, report.GoalsErased);
+        foreach (var identifier in new[] { customerId, Name, email })
+        {
+            Assert.Empty(await Storage.FindEverywhereAsync(database, identifier));
+        }
     }
 }
 
