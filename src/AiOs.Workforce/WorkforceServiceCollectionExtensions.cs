@@ -64,8 +64,9 @@ public static class WorkforceServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, ModelCacheForgetting>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Entities.EntityForgetting>());
         services.TryAddSingleton<AiOs.Workforce.Goals.CustomerGoals>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Goals.GoalForgetting>());
+        // Schedules before goals: a schedule deleted first cannot start another goal for the customer meanwhile.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Schedules.ScheduleForgetting>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Goals.GoalForgetting>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Budgets.SpendForgetting>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, RunTimeDefinitionsRefresher>());
 

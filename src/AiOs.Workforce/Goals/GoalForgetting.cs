@@ -42,7 +42,15 @@ public sealed class GoalForgetting(CustomerGoals goals, IGrainFactory grains, IA
             events += await grains.GetGrain<IGoalGrain>(goalId).Erase();
             records += await approvals.EraseGoalApprovalsAsync(goalId, cancellationToken);
             records += await ledger.EraseGoalActionsAsync(goalId, cancellationToken);
-            await grains.GetGrain<ICoordinatorGrain>(goalId).Erase();
+            try
+            {
+                await grains.GetGrain<ICoordinatorGrain>(goalId).Erase();
+            }
+            catch (InvalidOperationException ex)
+            {
+                // Resumed or restarted since the check: what was erased stays erased, and the next forget finishes the job.
+                throw new ForgetRefusedException($"{ex.Message}; forget the customer again once it has ended");
+            }
         }
 
         return new ForgetContribution(EventPayloadsRedacted: events, GoalsErased: found.Count, RecordsErased: records);
