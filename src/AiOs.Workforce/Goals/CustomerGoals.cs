@@ -4,8 +4,9 @@ using AiOs.Workforce.Coordinator;
 
 namespace AiOs.Workforce.Goals;
 
-/// <summary>Finds every goal for a customer from the coordinators' stored checkpoints. The goal index lists only the goals
-/// submitted through the API; scheduled goals go straight to their coordinator, and every goal has one.</summary>
+/// <summary>Finds every goal for a customer from the coordinators' stored checkpoints rather than the goal index: every
+/// goal has a coordinator, while the index lists only goals submitted through their goal grain (not, for example, those
+/// scheduled runs started before they went through goal grains).</summary>
 public sealed class CustomerGoals(IGrainStateBrowser states, SiloRuntime runtime)
 {
     private const string CoordinatorType = "coordinator";

@@ -59,7 +59,7 @@ public abstract class ForgetCustomerAfterGoalsTests(ITestStorage storage, ITestO
         await WaitForAsync(silo, goalId, GoalPhase.Done);
         Assert.Single(Smtp.MessagesTo(email));
 
-        // The follow-up the goal scheduled runs too: a goal that is not in the goal index (it went straight to its coordinator).
+        // The follow-up the goal scheduled runs too: a second goal for the customer, submitted by the schedule.
         var followUpId = WorkforceTools.FollowUpIdFor(goalId);
         Assert.NotNull(await silo.GrainFactory.GetGrain<IScheduleGrain>(followUpId).Get());
         var at = Clock.GetUtcNow().AddDays(3);
