@@ -52,17 +52,37 @@ public sealed record MemoryContext(IReadOnlyList<MemoryHit> Items, int Tokens, I
 /// <param name="CacheEntriesRemoved">Cached model answers about the customer.</param>
 /// <param name="EventPayloadsRedacted">Events whose stream key and payload were erased (they stay in the chain).</param>
 /// <param name="EventSequence">The <c>memory.forgotten</c> event that records the forget (counts only, no identifiers).</param>
-public sealed record ForgetReport(long ItemsRemoved, long EmbeddingsRemoved, long CacheEntriesRemoved, long EventPayloadsRedacted, long EventSequence);
+/// <param name="GoalsErased">Goals for the customer whose texts were erased (their ids, status and cost stay).</param>
+/// <param name="SchedulesRemoved">Schedules that would have started goals for the customer.</param>
+/// <param name="RecordsErased">Other rows erased or stripped of the customer: task drafts, approvals, policy decisions'
+/// recipients, ledger actions, spend rows and the customer's budget.</param>
+public sealed record ForgetReport(
+    long ItemsRemoved,
+    long EmbeddingsRemoved,
+    long CacheEntriesRemoved,
+    long EventPayloadsRedacted,
+    long EventSequence,
+    long GoalsErased = 0,
+    long SchedulesRemoved = 0,
+    long RecordsErased = 0);
 
-/// <summary>What else holds data about a customer (cached answers, entity streams), told when the customer is forgotten.</summary>
+/// <summary>What else holds data about a customer (cached answers, entity streams, goals), told when the customer is
+/// forgotten.</summary>
 public interface IMemoryForgetParticipant
 {
+    /// <summary>Called for every participant before anything is removed: throws <see cref="ForgetRefusedException"/> when
+    /// the customer cannot be forgotten now (e.g. work for them is still running).</summary>
+    Task CheckCanForgetAsync(string customerId, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Removes what it holds about <paramref name="customerId"/>.</summary>
     Task<ForgetContribution> ForgetCustomerAsync(string customerId, CancellationToken cancellationToken);
 }
 
 /// <summary>What a participant removed.</summary>
-public sealed record ForgetContribution(long CacheEntriesRemoved = 0, long EventPayloadsRedacted = 0);
+public sealed record ForgetContribution(long CacheEntriesRemoved = 0, long EventPayloadsRedacted = 0, long GoalsErased = 0, long SchedulesRemoved = 0, long RecordsErased = 0);
+
+/// <summary>The customer cannot be forgotten now, with why (nothing was removed).</summary>
+public sealed class ForgetRefusedException(string message) : InvalidOperationException(message);
 
 /// <summary>Input memory refuses, with what was wrong. Nothing was stored.</summary>
 public sealed class MemoryInputException(string message) : ArgumentException(message);

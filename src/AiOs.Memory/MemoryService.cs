@@ -222,12 +222,19 @@ public sealed partial class MemoryService
     public static int EstimateTokens(string text) => ((text?.Length ?? 0) + 3) / 4;
 
     /// <summary>Forgets a customer: their memory items and embeddings (and items about them elsewhere), what the
-    /// participants hold (cached model answers, entity event payloads), and the personal part of their entity stream's
-    /// events, which stay in the chain so that it still verifies. Records the forget as an event with counts only.</summary>
+    /// participants hold (cached model answers, entity event payloads, the goals run for them), and the personal part of
+    /// their entity stream's events, which stay in the chain so that it still verifies. Records the forget as an event
+    /// with counts only. Every participant may refuse first (<see cref="ForgetRefusedException"/>), before anything is
+    /// removed.</summary>
     public async Task<ForgetReport> ForgetCustomerAsync(string customerId, EventProvenance by, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(by);
         CheckScope(MemoryScope.Customer(customerId));
+        foreach (var participant in _participants)
+        {
+            await participant.CheckCanForgetAsync(customerId, cancellationToken).ConfigureAwait(false);
+        }
+
         var counts = await _store.ForgetCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
         foreach (var scope in counts.ScopesChanged)
         {
@@ -235,14 +242,20 @@ public sealed partial class MemoryService
         }
 
         // Participants first: they may still read the customer's stream (e.g. its links) before it is erased.
-        long cache = 0;
-        long events = 0;
+        var total = new ForgetContribution();
         foreach (var participant in _participants)
         {
             var contribution = await participant.ForgetCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
-            cache += contribution.CacheEntriesRemoved;
-            events += contribution.EventPayloadsRedacted;
+            total = new ForgetContribution(
+                total.CacheEntriesRemoved + contribution.CacheEntriesRemoved,
+                total.EventPayloadsRedacted + contribution.EventPayloadsRedacted,
+                total.GoalsErased + contribution.GoalsErased,
+                total.SchedulesRemoved + contribution.SchedulesRemoved,
+                total.RecordsErased + contribution.RecordsErased);
         }
+
+        var cache = total.CacheEntriesRemoved;
+        var events = total.EventPayloadsRedacted;
 
         events += await _events.EraseStreamAsync(new GrainId(CustomerStreamType, customerId), _writer, cancellationToken).ConfigureAwait(false);
 
@@ -251,11 +264,11 @@ public sealed partial class MemoryService
             new GrainId("memory-forget", Guid.NewGuid().ToString("N")),
             1,
             "memory.forgotten",
-            $$"""{"items":{{counts.ItemsRemoved}},"embeddings":{{counts.EmbeddingsRemoved}},"cacheEntries":{{cache}},"eventPayloads":{{events}}}""",
+            $$"""{"items":{{counts.ItemsRemoved}},"embeddings":{{counts.EmbeddingsRemoved}},"cacheEntries":{{cache}},"eventPayloads":{{events}},"goals":{{total.GoalsErased}},"schedules":{{total.SchedulesRemoved}},"records":{{total.RecordsErased}}}""",
             by,
             _time.GetUtcNow());
         var stored = await _events.AppendAsync(record, _writer, cancellationToken).ConfigureAwait(false);
-        return new ForgetReport(counts.ItemsRemoved, counts.EmbeddingsRemoved, cache, events, stored.Sequence);
+        return new ForgetReport(counts.ItemsRemoved, counts.EmbeddingsRemoved, cache, events, stored.Sequence, total.GoalsErased, total.SchedulesRemoved, total.RecordsErased);
     }
 
     /// <summary>The grain type of the customer entity's event stream (the workforce's customer grain).</summary>

@@ -5,8 +5,9 @@ namespace AiOs.Persistence;
 /// <param name="State">The stored row (Json null for a cleared row).</param>
 public sealed record NamedGrainState(string StateName, StoredGrainState State);
 
-/// <summary>Read-only browsing of stored grain state for inspection (the dashboard): what a grain has stored under any
-/// name, and which grains of a type have state. Never used on a call path; a grain's own reads go through
+/// <summary>Read-only browsing of stored grain state for inspection (the dashboard) and for the rare sweeps over every
+/// grain of a type (forgetting a customer finds their goals this way): what a grain has stored under any name, and which
+/// grains of a type have state. Never used on a grain's call path; a grain's own reads go through
 /// <see cref="IGrainStateStore"/>.</summary>
 public interface IGrainStateBrowser
 {

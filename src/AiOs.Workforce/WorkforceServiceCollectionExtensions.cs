@@ -56,11 +56,18 @@ public static class WorkforceServiceCollectionExtensions
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PolicyFileWatcher>());
         }
 
-        // Roles read memory into their prompts, and compaction summarises through the models; forgetting a customer reaches the model cache and linked entities.
+        // Roles read memory into their prompts, and compaction summarises through the models; forgetting a customer reaches
+        // the model cache, linked entities, the goals run for them (with their tasks, approvals and actions), their
+        // schedules and their spend.
         services.AddAiOsMemory();
         services.Replace(ServiceDescriptor.Singleton<AiOs.Memory.IMemorySummarizer, ModelMemorySummarizer>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, ModelCacheForgetting>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Entities.EntityForgetting>());
+        services.TryAddSingleton<AiOs.Workforce.Goals.CustomerGoals>();
+        // Schedules before goals: a schedule deleted first cannot start another goal for the customer meanwhile.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Schedules.ScheduleForgetting>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Goals.GoalForgetting>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<AiOs.Memory.IMemoryForgetParticipant, AiOs.Workforce.Budgets.SpendForgetting>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, RunTimeDefinitionsRefresher>());
 
         // A portable snapshot carries the business beyond memory; an import stores in this order (playbooks name roles,

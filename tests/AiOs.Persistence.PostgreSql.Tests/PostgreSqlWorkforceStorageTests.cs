@@ -32,3 +32,12 @@ public sealed class PostgreSqlApprovalStoreTests(PostgresDatabase database) : Ai
     protected override StorageUnderTest CreateStorage(TimeProvider timeProvider) =>
         StorageUnderTest.Of(PostgreSqlTestOptions.Provider(database, timeProvider: timeProvider));
 }
+
+[Trait("Category", "Integration")]
+public sealed class PostgreSqlPolicyDecisionLogTests(PostgresDatabase database) : AiOs.Persistence.TestKit.Approvals.PolicyDecisionLogTests, IClassFixture<PostgresDatabase>
+{
+    protected override StorageUnderTest CreateStorage(TimeProvider timeProvider) =>
+        StorageUnderTest.Of(PostgreSqlTestOptions.Provider(database, timeProvider: timeProvider));
+
+    protected override Task ExecuteAsync(string sql) => database.ExecuteAsync(sql);
+}

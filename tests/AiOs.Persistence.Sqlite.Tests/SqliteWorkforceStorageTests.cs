@@ -45,3 +45,16 @@ public sealed class SqliteApprovalStoreTests(SqliteTestDatabase database) : AiOs
     protected override StorageUnderTest CreateStorage(TimeProvider timeProvider) =>
         StorageUnderTest.Of(new SqliteStorageProvider(database.Options(), timeProvider: timeProvider));
 }
+
+[Trait("Category", "Integration")]
+public sealed class SqlitePolicyDecisionLogTests(SqliteTestDatabase database) : AiOs.Persistence.TestKit.Approvals.PolicyDecisionLogTests, IClassFixture<SqliteTestDatabase>
+{
+    protected override StorageUnderTest CreateStorage(TimeProvider timeProvider) =>
+        StorageUnderTest.Of(new SqliteStorageProvider(database.Options(), timeProvider: timeProvider));
+
+    protected override Task ExecuteAsync(string sql)
+    {
+        database.Query(sql);
+        return Task.CompletedTask;
+    }
+}

@@ -116,6 +116,9 @@ internal sealed class MemoryGrpcService(IServiceProvider services) : IGrpcServic
                     EmbeddingsRemoved = report.EmbeddingsRemoved,
                     CacheEntriesRemoved = report.CacheEntriesRemoved,
                     EventPayloadsRedacted = report.EventPayloadsRedacted,
+                    GoalsErased = report.GoalsErased,
+                    SchedulesRemoved = report.SchedulesRemoved,
+                    RecordsErased = report.RecordsErased,
                 };
             case ForgetMemoryRequest.TargetOneofCase.ItemId:
                 var removed = await memory.RemoveAsync(ToModel(request.Scope), request.ItemId, call.CancellationToken).ConfigureAwait(false);
@@ -134,6 +137,10 @@ internal sealed class MemoryGrpcService(IServiceProvider services) : IGrpcServic
         catch (MemoryInputException ex)
         {
             throw new RpcException(StatusCode.InvalidArgument, ex.Message);
+        }
+        catch (AiOs.Memory.ForgetRefusedException ex)
+        {
+            throw new RpcException(StatusCode.FailedPrecondition, ex.Message);
         }
     }
 

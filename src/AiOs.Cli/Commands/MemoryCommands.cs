@@ -93,7 +93,7 @@ internal static class MemoryCommands
 
     private static Command Forget(CommandRunner runner)
     {
-        var customer = new Option<string>("--customer") { Description = "Forget everything about this customer (items, cached answers, personal data in events)" };
+        var customer = new Option<string>("--customer") { Description = "Forget everything about this customer (items, cached answers, personal data in events, goals, schedules, spend); refused while a goal for them runs" };
         var item = new Option<string>("--item") { Description = "Forget one item (give its scope with --scope)" };
         var scope = new Option<string>("--scope") { Description = "The item's scope: customer/<id>, project/<id>, role/<name> or business" };
         var command = new Command("forget", "Forget a customer, or one item, and report what was removed") { customer, item, scope };
@@ -117,8 +117,15 @@ internal static class MemoryCommands
 
             var report = await client.ForgetMemoryAsync(request, new CallOptions(CancellationToken: ct)).ConfigureAwait(false);
             runner.Context.Write(report, t => t
-                .AddColumns("items", "embeddings", "cached answers", "event payloads erased")
-                .AddRow(Count(report.ItemsRemoved), Count(report.EmbeddingsRemoved), Count(report.CacheEntriesRemoved), Count(report.EventPayloadsRedacted)));
+                .AddColumns("items", "embeddings", "cached answers", "event payloads erased", "goals erased", "schedules removed", "records erased")
+                .AddRow(
+                    Count(report.ItemsRemoved),
+                    Count(report.EmbeddingsRemoved),
+                    Count(report.CacheEntriesRemoved),
+                    Count(report.EventPayloadsRedacted),
+                    Count(report.GoalsErased),
+                    Count(report.SchedulesRemoved),
+                    Count(report.RecordsErased)));
             return ExitCodes.Ok;
         });
         return command;

@@ -30,4 +30,9 @@ public interface IApprovalStore
     /// <summary>True when a side effect for <paramref name="recipient"/> was decided before, other than the one keyed
     /// <paramref name="exceptActionKey"/>.</summary>
     Task<bool> HasRecipientAsync(string recipient, string exceptActionKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Erases the personal part of <paramref name="goalId"/>'s approvals (summary, payloads, sources, the
+    /// decision's comment) and the recipients of its policy decisions, keeping ids, kinds, rules, statuses and times.
+    /// Returns how many rows were changed; a second call changes none.</summary>
+    Task<long> EraseGoalApprovalsAsync(string goalId, CancellationToken cancellationToken = default);
 }

@@ -25,4 +25,10 @@ public interface IActionLedger
     /// changed it first (then re-read it).</summary>
     /// <exception cref="InvalidOperationException">The change is not allowed (<see cref="ActionStatusRules"/>).</exception>
     Task<ActionEntry?> TransitionAsync(ActionEntry current, ActionTransition transition, StorageWriter writer, CancellationToken cancellationToken = default);
+
+    /// <summary>Erases what the actions of <paramref name="goalId"/> carried (request becomes <c>{}</c>; result, error and
+    /// resolution become null) and keeps their keys, kinds, targets, status and attempts, so that the ledger still shows
+    /// what was done and an action is still never repeated. Returns how many entries were changed; a second call changes
+    /// none.</summary>
+    Task<long> EraseGoalActionsAsync(string goalId, CancellationToken cancellationToken = default);
 }

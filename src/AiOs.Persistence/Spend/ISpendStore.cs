@@ -35,6 +35,11 @@ public interface ISpendStore
     /// <paramref name="limit"/>: a goal's own account of what its model work cost.</summary>
     /// <exception cref="ArgumentException">The goal id is empty or the limit is not 1 to <see cref="SpendLimits.MaxGoalCalls"/>.</exception>
     Task<IReadOnlyList<SpendRecord>> ListGoalCallsAsync(string goalId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes <paramref name="customerId"/> from the spend records and reservations (their cost still counts
+    /// for the day, goal and role) and deletes the customer's budget and its totals. Returns how many rows were changed
+    /// or deleted.</summary>
+    Task<long> EraseCustomerSpendAsync(string customerId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Bounds of the spend store's listings.</summary>

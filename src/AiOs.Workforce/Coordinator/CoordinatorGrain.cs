@@ -22,7 +22,7 @@ namespace AiOs.Workforce.Coordinator;
 /// sets a budget.</summary>
 [GrainType("coordinator")]
 [Reentrant]
-public sealed class CoordinatorGrain(
+public sealed partial class CoordinatorGrain(
     [PersistentState("goal")] IPersistentState<GoalState> goal,
     RoleDirectory roles,
     PlaybookCatalog playbooks,

@@ -27,4 +27,10 @@ public interface ICoordinatorGrain : IGrainWithStringKey
     /// <summary>An approval a task waits for was decided (by the operator or its default action): the task runs again at
     /// once and finds the decision. Unknown or already handled ids change nothing.</summary>
     Task<GoalStatus> ApprovalDecided(string approvalId);
+
+    /// <summary>Erases what the checkpoint says about the goal's customer (the goal's text and customer, the tasks'
+    /// instructions, outputs and errors, the history) and keeps its shape: phase, plan ids and roles, attempts, tiers,
+    /// times. Only an ended goal is erased: a goal still running or waiting is refused.</summary>
+    /// <exception cref="InvalidOperationException">The goal has not ended.</exception>
+    Task Erase();
 }

@@ -84,5 +84,18 @@ public sealed class GoalGrain(IEventLog events, SiloRuntime runtime, TimeProvide
         await GrainFactory.GetGrain<ICoordinatorGrain>(GrainId.Key).Cancel();
     }
 
+    public async Task<long> Erase()
+    {
+        if (_submission is { } submission)
+        {
+            await GrainFactory.GetGrain<IGoalIndexGrain>(new GoalListing(GrainId.Key, submission).Position.Day).Erase(GrainId.Key);
+        }
+
+        var erased = await events.EraseStreamAsync(GrainId, _writer);
+        (_submission, _revision, _cancelled) = (null, 0, false);
+        DeactivateOnIdle();
+        return erased;
+    }
+
     private sealed record CancellationPayload(string Reason);
 }

@@ -52,6 +52,26 @@ public sealed class GoalIndexGrain([PersistentState("goals")] IPersistentState<G
                 .Where(g => phases is not { Count: > 0 } || g.Summary is null || phases.Contains(g.Summary.Phase))
                 .Take(limit),
         ]);
+
+    public async Task<bool> Erase(string goalId)
+    {
+        var at = index.State.Goals.FindIndex(g => g.GoalId == goalId);
+        if (at < 0 || index.State.Goals[at].Submission.Text == CoordinatorGrain.ErasedText)
+        {
+            return false;
+        }
+
+        var listing = index.State.Goals[at];
+        index.State.Goals[at] = listing with
+        {
+            Submission = listing.Submission with { Text = CoordinatorGrain.ErasedText, CustomerId = null, ProjectId = null, RequestId = null },
+
+            // The status stays; the escalation and the last history line may quote the customer.
+            Summary = listing.Summary is { } summary ? summary with { Escalation = null, LastEntry = null } : null,
+        };
+        await index.WriteStateAsync();
+        return true;
+    }
 }
 
 /// <summary>State of <see cref="GoalDaysGrain"/>.</summary>

@@ -17,6 +17,10 @@ public interface IGoalGrain : IGrainWithStringKey
     /// <summary>The submission, or null when no goal has this id.</summary>
     [ReadOnly]
     Task<GoalSubmission?> Get();
+
+    /// <summary>Erases the submission's personal part from the goal index and the goal's stream (its events stay in the
+    /// chain without stream key and payload) and returns how many events were erased; the goal is then unknown here.</summary>
+    Task<long> Erase();
 }
 
 /// <summary>The goals submitted on one UTC day, keyed <c>yyyy-MM-dd</c>, newest first. Sharding the index by day keeps
@@ -38,6 +42,10 @@ public interface IGoalIndexGrain : IGrainWithStringKey
     /// know its phase).</summary>
     [ReadOnly]
     Task<IReadOnlyList<GoalListing>> Page(GoalPosition? after, string? customerId, string? projectId, IReadOnlyList<GoalPhase>? phases, int limit);
+
+    /// <summary>Keeps <paramref name="goalId"/> listed (id, time, playbook, source, status) without its text, customer,
+    /// project or request id; false when it is not listed here or was erased already.</summary>
+    Task<bool> Erase(string goalId);
 }
 
 /// <summary>The days that have goals, keyed <see cref="GoalIndex.DaysKey"/>.</summary>

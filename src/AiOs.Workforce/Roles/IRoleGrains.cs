@@ -22,4 +22,8 @@ public interface IRoleTaskGrain : IGrainWithStringKey
     /// <summary>The result, if the task was completed.</summary>
     [ReadOnly]
     Task<RoleResult?> Result();
+
+    /// <summary>Erases the task's draft and its completion event (the event stays in the chain without its payload) and
+    /// returns how many events were erased. Only called for a goal that has ended.</summary>
+    Task<long> Erase();
 }

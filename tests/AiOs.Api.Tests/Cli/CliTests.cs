@@ -154,6 +154,31 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MemoryForget_WhileAGoalForTheCustomerWaits_IsRefusedNamingIt_ExitCode7_ThenErasesItOnceCancelled()
+    {
+        Assert.Equal(ExitCodes.Ok, (await RunAsync(_operatorKey, "customers", "add", "Yuri Held", "--id", "yuri", "--email", "yuri@held.example")).ExitCode);
+        var submitted = await RunAsync(_operatorKey, "goals", "submit", "Email Yuri Held the welcome", "--customer", "yuri", "--playbook", "onboard-customer", "-o", "json");
+        using var json = JsonDocument.Parse(submitted.Output);
+        var goalId = json.RootElement.GetProperty("goalId").GetString()!;
+        await AiOs.Testing.Eventually.WaitUntilAsync(
+            async () => (await RunAsync(_operatorKey, "goals", "list", "--customer", "yuri")).Output.Contains("waiting", StringComparison.Ordinal),
+            "the onboarding goal waits for the email's approval");
+
+        var refused = await RunAsync(_operatorKey, "memory", "forget", "--customer", "yuri");
+
+        Assert.Equal(ExitCodes.Conflict, refused.ExitCode);
+        Assert.Contains($"{goalId} (WaitingForApproval)", Assert.Single(refused.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, (await RunAsync(_operatorKey, "goals", "cancel", goalId)).ExitCode);
+        var forgotten = await RunAsync(_operatorKey, "memory", "forget", "--customer", "yuri", "-o", "json");
+        Assert.Equal(ExitCodes.Ok, forgotten.ExitCode);
+        using var report = JsonDocument.Parse(forgotten.Output);
+        Assert.Equal("1", report.RootElement.GetProperty("goalsErased").GetString());
+        var listed = await RunAsync(_operatorKey, "goals", "list");
+        Assert.Contains(goalId, listed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Yuri", listed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownGoal_IsOneLine_ExitCode4()
     {
         var run = await RunAsync(_operatorKey, "goals", "get", "g-0000000000000000");

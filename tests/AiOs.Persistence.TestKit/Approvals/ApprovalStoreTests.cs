@@ -115,6 +115,32 @@ public abstract class ApprovalStoreTests : StorageTestBase
         JsonAssert.Equivalent("""{"text":"edited"}""", (await Storage.Ledger.ReadAsync(key))!.Request);
     }
 
+    [Fact]
+    public async Task EraseGoalApprovals_StripsSummaryPayloadsSourcesCommentAndRecipients_KeepsTheDecision_AndOtherGoals()
+    {
+        var (goal, other) = ("goal-" + Guid.NewGuid().ToString("N"), "goal-" + Guid.NewGuid().ToString("N"));
+        var recipient = $"r-{Guid.NewGuid():N}@acme.example";
+        var stored = await Approvals.CreateApprovalAsync(NewApproval(goal), Writer);
+        var decided = await Approvals.UpdateApprovalAsync(
+            stored with { Status = ApprovalState.EditedAndApproved, DecidedBy = "key:a", DecidedAt = T0, DecisionReason = "for Ada", FinalPayload = """{"text":"Dear Ada"}""" }, Writer);
+        var kept = await Approvals.CreateApprovalAsync(NewApproval(other), Writer);
+        await Approvals.RecordPolicyDecisionAsync(NewDecision(goal, "k1", PolicyVerdict.NeedsApproval, recipient), Writer);
+        await Approvals.RecordPolicyDecisionAsync(NewDecision(other, "k1", PolicyVerdict.NeedsApproval, recipient), Writer);
+
+        var changed = await Approvals.EraseGoalApprovalsAsync(goal);
+        var again = await Approvals.EraseGoalApprovalsAsync(goal);
+
+        Assert.Equal((2L, 0L), (changed, again));
+        var erased = (await Approvals.ReadApprovalAsync(stored.ApprovalId))!;
+        Assert.Equal(("(erased)", "{}", "{}", null), (erased.Summary, erased.Payload.Replace(" ", "", StringComparison.Ordinal), erased.FinalPayload, erased.DecisionReason));
+        Assert.Empty(erased.Sources);
+        Assert.Equal((ApprovalState.EditedAndApproved, "key:a", T0, decided!.ActionKey), (erased.Status, erased.DecidedBy, erased.DecidedAt!.Value, erased.ActionKey));
+        Assert.Equal(kept.Payload, (await Approvals.ReadApprovalAsync(kept.ApprovalId))!.Payload);
+        var decision = Assert.Single(await Approvals.ListPolicyDecisionsAsync(new PolicyDecisionQuery(goal, [])));
+        Assert.Equal((null, PolicyVerdict.NeedsApproval, "customer-emails"), (decision.Recipient, decision.Outcome, decision.Rule));
+        Assert.Equal(recipient, Assert.Single(await Approvals.ListPolicyDecisionsAsync(new PolicyDecisionQuery(other, []))).Recipient);
+    }
+
     private static ApprovalRecord NewApproval(string? goal = null) => new(
         "apr-" + Guid.NewGuid().ToString("N"),
         ApprovalKind.Action,

@@ -162,6 +162,26 @@ public abstract class ActionLedgerTests : StorageTestBase
         }
     }
 
+    [Fact]
+    public async Task EraseGoalActions_StripsRequestResultErrorAndResolution_KeepsStatusAndAttempts_AndOtherGoals()
+    {
+        var goal = "goal-" + Guid.NewGuid().ToString("N");
+        var entry = await Ledger.RecordIntentAsync(NewIntent(goal), ActionStatus.Pending, Writer);
+        var sending = await Ledger.TransitionAsync(entry, new ActionTransition(ActionStatus.Sending, CountAttempt: true), Writer);
+        await Ledger.TransitionAsync(sending!, new ActionTransition(ActionStatus.Succeeded, Result: """{"to":"ada@acme.example"}"""), Writer);
+        var other = await Ledger.RecordIntentAsync(NewIntent(), ActionStatus.Pending, Writer);
+
+        var changed = await Ledger.EraseGoalActionsAsync(goal);
+        var again = await Ledger.EraseGoalActionsAsync(goal);
+
+        Assert.Equal((1L, 0L), (changed, again));
+        var erased = Assert.Single(await Ledger.ReadGoalAsync(goal));
+        JsonAssert.Equivalent("{}", erased.Request);
+        Assert.Equal((ActionStatus.Succeeded, 1, null, null), (erased.Status, erased.Attempts, erased.Result, erased.Error));
+        Assert.Equal((entry.Key, entry.Action, entry.Target), (erased.Key, erased.Action, erased.Target));
+        JsonAssert.Equivalent(other.Request, (await Ledger.ReadAsync(other.Key))!.Request);
+    }
+
     private static ActionIntent NewIntent(string? goal = null, string task = "t1", int step = 0) =>
         new("aios-" + Guid.NewGuid().ToString("N"), goal ?? "goal-" + Guid.NewGuid().ToString("N"), task, step, "webhook.post", "crm",
             """{"url":"https://crm.example/hook","body":{"text":"hello"}}""");

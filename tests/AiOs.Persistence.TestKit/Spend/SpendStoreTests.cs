@@ -200,6 +200,28 @@ public abstract class SpendStoreTests : StorageTestBase
         await Assert.ThrowsAsync<ArgumentException>(() => Spend.ListGoalCallsAsync(" ", 10));
     }
 
+    [Fact]
+    public async Task EraseCustomerSpend_TakesTheCustomerOffItsCalls_AndDeletesItsBudget_TheGoalKeepsItsCost()
+    {
+        var (goal, customer, other) = (NewId("goal"), NewId("cust"), NewId("cust"));
+        var at = Monday.AddDays(40);
+        await Spend.SetBudgetAsync(BudgetKey.Customer(customer), 900_000, at, "operator");
+        await SpendAsync(new SpendSubject(goal, "t1", "writer", customer), at, 120_000);
+        await SpendAsync(new SpendSubject(NewId("goal"), "t1", "writer", other), at, 30_000);
+        var range = new SpendQuery(at.AddDays(-1), at.AddDays(1), SpendGrouping.Customer);
+        Assert.Contains(await Spend.QuerySpendAsync(range), r => r.Key == customer);
+
+        var changed = await Spend.EraseCustomerSpendAsync(customer);
+
+        Assert.True(changed >= 3, $"{changed} rows changed");
+        var byCustomer = await Spend.QuerySpendAsync(range);
+        Assert.DoesNotContain(byCustomer, r => r.Key == customer);
+        Assert.Contains(byCustomer, r => r.Key == other);
+        Assert.DoesNotContain(await Spend.ListBudgetsAsync(at), b => b.Key == BudgetKey.Customer(customer));
+        Assert.Equal(120_000, Assert.Single(await Spend.QuerySpendAsync(range with { GroupBy = SpendGrouping.Goal, GoalId = goal })).CostMicros);
+        Assert.Equal(0, await Spend.EraseCustomerSpendAsync(customer));
+    }
+
     private async Task SpendAsync(SpendSubject subject, DateTimeOffset at, long cost, string model = "m")
     {
         var id = NewId("r");

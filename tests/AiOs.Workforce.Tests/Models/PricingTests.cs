@@ -110,5 +110,7 @@ public sealed class PricingTests
         public Task<IReadOnlyList<AiOs.Persistence.Spend.SpendRow>> QuerySpendAsync(AiOs.Persistence.Spend.SpendQuery query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<AiOs.Persistence.Spend.SpendRecord>> ListGoalCallsAsync(string goalId, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<long> EraseCustomerSpendAsync(string customerId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -21,6 +21,8 @@ public sealed class PostgreSqlTestStorage : ITestStorage, IAsyncLifetime
     public Task TamperAsync(string database, string sql) => _database.ExecuteAsync(
         $"BEGIN; ALTER TABLE aios_events DISABLE TRIGGER USER; {sql}; ALTER TABLE aios_events ENABLE TRIGGER USER; COMMIT;", database);
 
+    public Task<IReadOnlyList<string>> FindEverywhereAsync(string database, string text) => DatabaseScan.PostgreSqlAsync(_database, database, text);
+
     public string[] HostArguments(string database) => ["--storage", "postgresql", "--database", database, "--connection", _database.ConnectionString];
 
     public ValueTask InitializeAsync() => _database.InitializeAsync();

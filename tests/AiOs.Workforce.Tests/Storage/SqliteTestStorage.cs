@@ -36,6 +36,9 @@ public sealed class SqliteTestStorage : ITestStorage, IDisposable
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<string>> FindEverywhereAsync(string database, string text) =>
+        Task.FromResult(DatabaseScan.Sqlite(Path.Combine(database, "aios.db"), text));
+
     public string[] HostArguments(string database) => ["--storage", "sqlite", "--database", database];
 
     public void Dispose() => _root.Dispose();

@@ -17,6 +17,9 @@ public interface ITestStorage
     /// someone with the database owner's rights would.</summary>
     Task TamperAsync(string database, string sql);
 
+    /// <summary>Every table (or <c>table.column</c>) of <paramref name="database"/> holding <paramref name="text"/> anywhere.</summary>
+    Task<IReadOnlyList<string>> FindEverywhereAsync(string database, string text);
+
     /// <summary>Arguments for a separate silo process (the test host) to use <paramref name="database"/>.</summary>
     string[] HostArguments(string database);
 }
