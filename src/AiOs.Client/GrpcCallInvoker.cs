@@ -106,6 +106,15 @@ internal sealed class GrpcCallInvoker : IDisposable
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
         using var call = await StartAsync(method, new FramedStreamContent<TRequest>(requests, Frame), deadline, cancellation, options.CancellationToken)
             .ConfigureAwait(false);
+        return await ReadSingleAsync<TResponse>(method, call).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    // The one response of a unary or client-streaming call, then its status.
+    private async Task<TResponse> ReadSingleAsync<TResponse>(MethodDescriptor method, ActiveCall call)
+        where TResponse : IMessage<TResponse>, new()
+    {
         try
         {
             var response = await call.ReadAsync<TResponse>(_options.MaxMessageSize).ConfigureAwait(false);
@@ -123,29 +132,13 @@ internal sealed class GrpcCallInvoker : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
-
     private async Task<TResponse> UnaryOnceAsync<TRequest, TResponse>(MethodDescriptor method, TRequest request, DateTimeOffset deadline, CancellationToken cancellationToken)
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse>, new()
     {
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var call = await StartAsync(method, request, deadline, cancellation, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var response = await call.ReadAsync<TResponse>(_options.MaxMessageSize).ConfigureAwait(false);
-            if (response is not null && await call.ReadAsync<TResponse>(_options.MaxMessageSize).ConfigureAwait(false) is not null)
-            {
-                throw new RpcException(StatusCode.Internal, $"{method.FullName} answered with more than one message");
-            }
-
-            call.ThrowIfNotOk();
-            return response ?? throw new RpcException(StatusCode.Internal, $"{method.FullName} answered OK without a message");
-        }
-        catch (Exception exception) when (exception is not RpcException)
-        {
-            throw call.Translate(exception);
-        }
+        return await ReadSingleAsync<TResponse>(method, call).ConfigureAwait(false);
     }
 
     private static byte[] Frame<TRequest>(TRequest request)
