@@ -118,12 +118,12 @@ public sealed class PlaybooksTests : IAsyncLifetime
             }
             """, TestContext.Current.CancellationToken);
 
-        var define = await RunAsync("playbooks", "define", file);
-        var list = await RunAsync("playbooks", "list");
-        var get = await RunAsync("playbooks", "get", "weekly-content", "-o", "json");
+        var define = await _host.RunCliAsync("playbooks", "define", file);
+        var list = await _host.RunCliAsync("playbooks", "list");
+        var get = await _host.RunCliAsync("playbooks", "get", "weekly-content", "-o", "json");
         var broken = Path.Combine(_data.Path, "broken.json");
         await File.WriteAllTextAsync(broken, "{ \"Name\": ", TestContext.Current.CancellationToken);
-        var bad = await RunAsync("playbooks", "define", broken);
+        var bad = await _host.RunCliAsync("playbooks", "define", broken);
 
         Assert.Equal(ExitCodes.Ok, define.ExitCode);
         Assert.Contains("weekly-content", list.Output, StringComparison.Ordinal);
@@ -132,14 +132,5 @@ public sealed class PlaybooksTests : IAsyncLifetime
         Assert.Equal(["webhook.post"], shown.Tasks.Single(t => t.Id == "publish").Actions);
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("is not a playbook in JSON", bad.Error, StringComparison.Ordinal);
-    }
-
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = _host.Endpoint.ToString(), ["AIOS_API_KEY"] = _host.InitialOperatorKey };
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await AiOsCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
-        return (exitCode, output.ToString(), error.ToString());
     }
 }

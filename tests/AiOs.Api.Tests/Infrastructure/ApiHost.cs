@@ -67,6 +67,17 @@ public sealed class ApiHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the <c>aios</c> command in this process against this host, with the operator key: its exit code and
+    /// what it wrote to standard output and standard error.</summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
+    {
+        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = Endpoint.ToString(), ["AIOS_API_KEY"] = InitialOperatorKey };
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await AiOs.Cli.AiOsCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
     /// <summary>A client of this silo with <paramref name="key"/> (none when null), fast retries.</summary>
     public AiOsClient Client(string? key) => new(new AiOsClientOptions
     {

@@ -20,43 +20,43 @@ public sealed class SchedulesCliTests : IAsyncLifetime
     [Fact]
     public async Task CreateListPauseResumeDelete_AsAnOperatorWould()
     {
-        var created = await RunAsync("schedules", "create", "Write this week's post", "--cron", "0 0 9 ? * MON", "--tz", "Europe/Berlin", "-o", "json");
+        var created = await _host.RunCliAsync("schedules", "create", "Write this week's post", "--cron", "0 0 9 ? * MON", "--tz", "Europe/Berlin", "-o", "json");
         Assert.Equal(ExitCodes.Ok, created.ExitCode);
         var id = JsonDocument.Parse(created.Output).RootElement.GetProperty("scheduleId").GetString()!;
-        var followUp = await RunAsync("schedules", "create", "Follow up with Acme", "--in", "3d");
+        var followUp = await _host.RunCliAsync("schedules", "create", "Follow up with Acme", "--in", "3d");
         Assert.Equal(ExitCodes.Ok, followUp.ExitCode);
         Assert.Contains("once at", followUp.Output, StringComparison.Ordinal);
 
-        var listed = await RunAsync("schedules", "list");
+        var listed = await _host.RunCliAsync("schedules", "list");
         Assert.Contains(id, listed.Output, StringComparison.Ordinal);
         Assert.Contains("0 0 9 ? * MON Europe/Berlin", listed.Output, StringComparison.Ordinal);
-        Assert.Contains("Paused", (await RunAsync("schedules", "pause", id)).Output, StringComparison.Ordinal);
-        Assert.Contains("Active", (await RunAsync("schedules", "resume", id)).Output, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.Ok, (await RunAsync("schedules", "delete", id)).ExitCode);
-        Assert.Equal(ExitCodes.NotFound, (await RunAsync("schedules", "get", id)).ExitCode);
+        Assert.Contains("Paused", (await _host.RunCliAsync("schedules", "pause", id)).Output, StringComparison.Ordinal);
+        Assert.Contains("Active", (await _host.RunCliAsync("schedules", "resume", id)).Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, (await _host.RunCliAsync("schedules", "delete", id)).ExitCode);
+        Assert.Equal(ExitCodes.NotFound, (await _host.RunCliAsync("schedules", "get", id)).ExitCode);
     }
 
     [Fact]
     public async Task InvalidCron_IsOneLineNamingTheField_AndNothingIsCreated()
     {
-        var run = await RunAsync("schedules", "create", "x", "--cron", "0 0 25 ? * MON");
+        var run = await _host.RunCliAsync("schedules", "create", "x", "--cron", "0 0 25 ? * MON");
 
         Assert.NotEqual(ExitCodes.Ok, run.ExitCode);
         var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("the hours field '25'", line, StringComparison.Ordinal);
-        Assert.DoesNotContain("sch-", (await RunAsync("schedules", "list")).Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("sch-", (await _host.RunCliAsync("schedules", "list")).Output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Create_WithABudget_ShowsIt_AndABadBudgetIsAUsageError()
     {
-        var created = await RunAsync("schedules", "create", "Write this week's post", "--cron", "0 0 9 ? * MON", "--budget", "2.50", "-o", "json");
+        var created = await _host.RunCliAsync("schedules", "create", "Write this week's post", "--cron", "0 0 9 ? * MON", "--budget", "2.50", "-o", "json");
         Assert.Equal(ExitCodes.Ok, created.ExitCode);
         var budget = JsonDocument.Parse(created.Output).RootElement.GetProperty("goal").GetProperty("budget");
         Assert.Equal(("USD", "2500000"), (budget.GetProperty("currency").GetString(), budget.GetProperty("micros").ToString()));
-        Assert.Contains("2.50 USD", (await RunAsync("schedules", "list")).Output, StringComparison.Ordinal);
+        Assert.Contains("2.50 USD", (await _host.RunCliAsync("schedules", "list")).Output, StringComparison.Ordinal);
 
-        var bad = await RunAsync("schedules", "create", "x", "--in", "3d", "--budget", "0");
+        var bad = await _host.RunCliAsync("schedules", "create", "x", "--in", "3d", "--budget", "0");
 
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("--budget '0' is not an amount more than 0", bad.Error, StringComparison.Ordinal);
@@ -65,17 +65,8 @@ public sealed class SchedulesCliTests : IAsyncLifetime
     [Fact]
     public async Task NoTiming_OrTwoTimings_IsAUsageError()
     {
-        Assert.Equal(ExitCodes.Usage, (await RunAsync("schedules", "create", "x")).ExitCode);
-        Assert.Equal(ExitCodes.Usage, (await RunAsync("schedules", "create", "x", "--cron", "0 0 9 ? * MON", "--in", "3d")).ExitCode);
-        Assert.Equal(ExitCodes.Usage, (await RunAsync("schedules", "create", "x", "--in", "soon")).ExitCode);
-    }
-
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = _host.Endpoint.ToString(), ["AIOS_API_KEY"] = _host.InitialOperatorKey };
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await AiOsCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
-        return (exitCode, output.ToString(), error.ToString());
+        Assert.Equal(ExitCodes.Usage, (await _host.RunCliAsync("schedules", "create", "x")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, (await _host.RunCliAsync("schedules", "create", "x", "--cron", "0 0 9 ? * MON", "--in", "3d")).ExitCode);
+        Assert.Equal(ExitCodes.Usage, (await _host.RunCliAsync("schedules", "create", "x", "--in", "soon")).ExitCode);
     }
 }

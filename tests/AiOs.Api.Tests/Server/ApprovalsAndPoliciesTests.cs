@@ -128,8 +128,8 @@ public sealed class ApprovalsAndPoliciesTests : IAsyncLifetime
         using var directory = new TempDirectory("aios-cli-policy");
         var bad = Path.Combine(directory.Path, "bad.yaml");
         await File.WriteAllTextAsync(bad, "rules:\n  - name: x\n    when: { colour: red }\n    then: auto\n", TestContext.Current.CancellationToken);
-        var refused = await RunAsync("policy", "set", bad);
-        var get = await RunAsync("policy", "get");
+        var refused = await _host.RunCliAsync("policy", "set", bad);
+        var get = await _host.RunCliAsync("policy", "get");
 
         Assert.Equal(ExitCodes.Usage, refused.ExitCode);
         Assert.Contains("policy line 3: unknown condition 'colour'", refused.Error, StringComparison.Ordinal);
@@ -138,11 +138,11 @@ public sealed class ApprovalsAndPoliciesTests : IAsyncLifetime
 
         var goalId = await SubmitAsync();
         var approvalId = (await WaitForApprovalAsync(goalId)).ApprovalId;
-        var list = await RunAsync("approvals", "list");
-        var show = await RunAsync("approvals", "show", approvalId);
-        var approve = await RunAsync("approvals", "approve", approvalId);
+        var list = await _host.RunCliAsync("approvals", "list");
+        var show = await _host.RunCliAsync("approvals", "show", approvalId);
+        var approve = await _host.RunCliAsync("approvals", "approve", approvalId);
         await WaitForGoalAsync(goalId, GoalPhase.Done);
-        var decisions = await RunAsync("policy", "decisions", "--goal", goalId);
+        var decisions = await _host.RunCliAsync("policy", "decisions", "--goal", goalId);
 
         Assert.Contains(approvalId, list.Output, StringComparison.Ordinal);
         Assert.Contains("customer-emails", show.Output, StringComparison.Ordinal);
@@ -177,15 +177,6 @@ public sealed class ApprovalsAndPoliciesTests : IAsyncLifetime
             var status = await _host.Silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Status();
             return status.Phase == phase && (also?.Invoke(status) ?? true);
         }, $"goal {goalId} reaches {phase}");
-
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = _host.Endpoint.ToString(), ["AIOS_API_KEY"] = _host.InitialOperatorKey };
-        var exitCode = await AiOsCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
-        return (exitCode, output.ToString(), error.ToString());
-    }
 
     private sealed class Connector : IConnector
     {

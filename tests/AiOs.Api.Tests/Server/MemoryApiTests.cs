@@ -85,10 +85,10 @@ public sealed class MemoryApiTests : IAsyncLifetime
     [Fact]
     public async Task Cli_AddSearchExportForget()
     {
-        var add = await RunAsync("memory", "add", "customer/globex", "Globex closes its books on the 25th", "--kind", "decision");
+        var add = await _host.RunCliAsync("memory", "add", "customer/globex", "Globex closes its books on the 25th", "--kind", "decision");
         Assert.Equal(ExitCodes.Ok, add.ExitCode);
 
-        var search = await RunAsync("memory", "search", "customer/globex", "when are the books closed?", "-o", "json");
+        var search = await _host.RunCliAsync("memory", "search", "customer/globex", "when are the books closed?", "-o", "json");
         Assert.Equal(ExitCodes.Ok, search.ExitCode);
         using (var json = JsonDocument.Parse(search.Output))
         {
@@ -97,10 +97,10 @@ public sealed class MemoryApiTests : IAsyncLifetime
             Assert.Equal("cli", item.GetProperty("provenance").GetProperty("source").GetString());
         }
 
-        var table = await RunAsync("memory", "search", "customer/globex", "books");
+        var table = await _host.RunCliAsync("memory", "search", "customer/globex", "books");
         Assert.Contains("Globex closes its books on the 25th", table.Output, StringComparison.Ordinal);
 
-        var export = await RunAsync("memory", "export", "--scope", "customer/globex");
+        var export = await _host.RunCliAsync("memory", "export", "--scope", "customer/globex");
         Assert.Equal(ExitCodes.Ok, export.ExitCode);
         var line = Assert.Single(export.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         using (var record = JsonDocument.Parse(line))
@@ -109,27 +109,18 @@ public sealed class MemoryApiTests : IAsyncLifetime
             Assert.Equal("globex", record.RootElement.GetProperty("data").GetProperty("scope_id").GetString());
         }
 
-        var forget = await RunAsync("memory", "forget", "--customer", "globex", "-o", "json");
+        var forget = await _host.RunCliAsync("memory", "forget", "--customer", "globex", "-o", "json");
         Assert.Equal(ExitCodes.Ok, forget.ExitCode);
         using (var report = JsonDocument.Parse(forget.Output))
         {
             Assert.Equal("1", report.RootElement.GetProperty("itemsRemoved").GetString());
         }
 
-        Assert.DoesNotContain("Globex", (await RunAsync("memory", "search", "customer/globex", "books")).Output, StringComparison.Ordinal);
-        var bad = await RunAsync("memory", "search", "planet/mars", "x");
+        Assert.DoesNotContain("Globex", (await _host.RunCliAsync("memory", "search", "customer/globex", "books")).Output, StringComparison.Ordinal);
+        var bad = await _host.RunCliAsync("memory", "search", "planet/mars", "x");
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("not a scope", bad.Error, StringComparison.Ordinal);
     }
 
     private static MemoryScope Customer(string id) => new() { Kind = MemoryScopeKind.Customer, Id = id };
-
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = _host.Endpoint.ToString(), ["AIOS_API_KEY"] = _host.InitialOperatorKey };
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await AiOsCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
-        return (exitCode, output.ToString(), error.ToString());
-    }
 }

@@ -50,10 +50,10 @@ public sealed class SnapshotApiTests : IAsyncLifetime
         await source.SetPolicyAsync(Policy);
         var file = Path.Combine(_files.Path, "business.jsonl");
 
-        var export = await RunAsync(_source, "memory", "export");
+        var export = await _source.RunCliAsync("memory", "export");
         Assert.Equal(ExitCodes.Ok, export.ExitCode);
         await File.WriteAllTextAsync(file, export.Output, TestContext.Current.CancellationToken);
-        var import = await RunAsync(_target, "memory", "import", file, "-o", "json");
+        var import = await _target.RunCliAsync("memory", "import", file, "-o", "json");
 
         Assert.Equal(ExitCodes.Ok, import.ExitCode);
         var report = Google.Protobuf.JsonParser.Default.Parse<ImportReport>(import.Output);
@@ -71,10 +71,10 @@ public sealed class SnapshotApiTests : IAsyncLifetime
         }
 
         // A second import is harmless: everything is unchanged.
-        var again = Google.Protobuf.JsonParser.Default.Parse<ImportReport>((await RunAsync(_target, "memory", "import", file, "-o", "json")).Output);
+        var again = Google.Protobuf.JsonParser.Default.Parse<ImportReport>((await _target.RunCliAsync("memory", "import", file, "-o", "json")).Output);
         Assert.Equal(report.Records, again.Unchanged);
         Assert.Empty(again.Changed);
-        var table = await RunAsync(_target, "memory", "import", file);
+        var table = await _target.RunCliAsync("memory", "import", file);
         Assert.Equal(ExitCodes.Ok, table.ExitCode);
         Assert.Contains("unchanged", table.Output, StringComparison.Ordinal);
     }
@@ -107,8 +107,8 @@ public sealed class SnapshotApiTests : IAsyncLifetime
             {"kind":"customer","data":
             """, TestContext.Current.CancellationToken);
 
-        var import = await RunAsync(_target, "memory", "import", file);
-        var missingFile = await RunAsync(_target, "memory", "import", Path.Combine(_files.Path, "absent.jsonl"));
+        var import = await _target.RunCliAsync("memory", "import", file);
+        var missingFile = await _target.RunCliAsync("memory", "import", Path.Combine(_files.Path, "absent.jsonl"));
 
         Assert.Equal(ExitCodes.Usage, import.ExitCode);
         Assert.Contains("line 2 of the snapshot is not a record", import.Error, StringComparison.Ordinal);
@@ -131,13 +131,4 @@ public sealed class SnapshotApiTests : IAsyncLifetime
 
     private static Task<ApiHost> StartAsync() =>
         ApiHost.StartAsync(services: s => s.AddAiOsWorkforce(), silo: s => s.AddGrains(typeof(MemoryScopeGrain).Assembly));
-
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(ApiHost host, params string[] args)
-    {
-        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = host.Endpoint.ToString(), ["AIOS_API_KEY"] = host.InitialOperatorKey };
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await AiOsCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
-        return (exitCode, output.ToString(), error.ToString());
-    }
 }

@@ -88,12 +88,12 @@ public sealed class SpendTests : IAsyncLifetime
     {
         await SpendAsync(new SpendSubject("g-9", "t1", "writer"), DateTimeOffset.UtcNow, 120_000, "small");
 
-        var set = await CliAsync("budgets", "set", "goal", "g-9", "0.50");
-        var listed = await CliAsync("budgets", "list", "-o", "json");
-        var spend = await CliAsync("spend", "--by", "role");
-        var unknownScope = await CliAsync("budgets", "set", "planet", "mars", "1");
-        var daySubject = await CliAsync("budgets", "set", "day", "monday", "1");
-        var badAmount = await CliAsync("budgets", "set", "role", "writer", "-3");
+        var set = await _host.RunCliAsync("budgets", "set", "goal", "g-9", "0.50");
+        var listed = await _host.RunCliAsync("budgets", "list", "-o", "json");
+        var spend = await _host.RunCliAsync("spend", "--by", "role");
+        var unknownScope = await _host.RunCliAsync("budgets", "set", "planet", "mars", "1");
+        var daySubject = await _host.RunCliAsync("budgets", "set", "day", "monday", "1");
+        var badAmount = await _host.RunCliAsync("budgets", "set", "role", "writer", "-3");
 
         Assert.Equal(ExitCodes.Ok, set.ExitCode);
         Assert.Contains("0.50 EUR", set.Output, StringComparison.Ordinal);
@@ -125,14 +125,5 @@ public sealed class SpendTests : IAsyncLifetime
         var id = Guid.NewGuid().ToString("N");
         Assert.True((await store.TryReserveAsync(new SpendReservation(id, at, subject, micros), at.AddHours(-1))).Reserved);
         await store.SettleAsync(id, new SpendRecord("call-" + id, at, subject, model, 10, 10, micros));
-    }
-
-    private async Task<(int ExitCode, string Output, string Error)> CliAsync(params string[] args)
-    {
-        var environment = new Dictionary<string, string> { ["AIOS_ENDPOINT"] = _host.Endpoint.ToString(), ["AIOS_API_KEY"] = _host.InitialOperatorKey };
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await AiOsCli.RunAsync(args, output, error, name => environment.GetValueOrDefault(name), TestContext.Current.CancellationToken);
-        return (exitCode, output.ToString(), error.ToString());
     }
 }
