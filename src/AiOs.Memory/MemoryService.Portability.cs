@@ -5,11 +5,13 @@ using AiOs.Persistence.Memory;
 namespace AiOs.Memory;
 
 /// <summary>The JSON shape of every record of a portable snapshot, whichever part of the business wrote it: snake_case
-/// names, enums by name, nulls left out.</summary>
+/// names, enums by name, nulls left out, and text as written (an apostrophe or an accent stays readable: a snapshot is a
+/// file the operator may read, never a page a browser runs).</summary>
 public static class PortableJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,

@@ -35,7 +35,7 @@ internal static class PlaybooksCommands
                     t.AddRow(
                         Markup.Escape(playbook.Name),
                         Origin(playbook.Origin),
-                        Markup.Escape(string.Join(" → ", playbook.Tasks.Select(task => $"{task.Id} ({task.Role})"))),
+                        Markup.Escape(Plan(playbook)),
                         Markup.Escape(string.Join(", ", playbook.Keywords)));
                 }
             });
@@ -112,6 +112,12 @@ internal static class PlaybooksCommands
         });
         return command;
     }
+
+    /// <summary>The plan on one line. Each task names what it waits for, because a plan is a graph, not a chain: two
+    /// tasks without an "after" run side by side.</summary>
+    private static string Plan(Playbook playbook) => string.Join("; ", playbook.Tasks.Select(task => task.DependsOn.Count == 0
+        ? $"{task.Id} ({task.Role})"
+        : $"{task.Id} ({task.Role}, after {string.Join(", ", task.DependsOn)})"));
 
     private static string Origin(PlaybookOrigin origin) => origin switch
     {

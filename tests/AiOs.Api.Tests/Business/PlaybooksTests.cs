@@ -127,7 +127,7 @@ public sealed class PlaybooksTests : IAsyncLifetime
 
         Assert.Equal(ExitCodes.Ok, define.ExitCode);
         Assert.Contains("weekly-content", list.Output, StringComparison.Ordinal);
-        Assert.Contains("brief (writer) → publish (outreach)", list.Output, StringComparison.Ordinal);
+        Assert.Contains("brief (writer); publish (outreach, after brief)", list.Output, StringComparison.Ordinal);
         var shown = Google.Protobuf.JsonParser.Default.Parse<Playbook>(get.Output);
         Assert.Equal(["webhook.post"], shown.Tasks.Single(t => t.Id == "publish").Actions);
         Assert.Equal(ExitCodes.Usage, bad.ExitCode);

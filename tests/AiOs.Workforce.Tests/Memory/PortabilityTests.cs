@@ -38,6 +38,8 @@ public abstract class PortabilityTests(ITestStorage storage, ITestOutputHelper o
 
         var report = await ImportAsync(target, snapshot);
 
+        // Text is written as the operator wrote it, readable in the file: no \u0027 for an apostrophe, no \u00E9 for é.
+        Assert.Contains(snapshot, r => r.Json.Contains("\"The owner's café closes in August\"", StringComparison.Ordinal));
         Assert.Equal(5, report.MemoryItems);
         Assert.Equal(0, report.Unchanged);
         Assert.Empty(report.Conflicts);
@@ -224,7 +226,7 @@ public abstract class PortabilityTests(ITestStorage storage, ITestOutputHelper o
         await memory.AddAsync(new MemoryDraft(customerScope, MemoryKind.Preference, "Prefers the blue template", new MemoryProvenance("operator-edit", "operator", at), Role: "writer"));
         await memory.AddAsync(new MemoryDraft(customerScope, MemoryKind.Interaction, "Called about the late payment", new MemoryProvenance("email", "outreach", at.AddDays(-1))));
         await memory.AddAsync(new MemoryDraft(roleScope, MemoryKind.Playbook, "Keep the French translation informal", new MemoryProvenance("operator", "operator", at)));
-        await memory.AddAsync(new MemoryDraft(MemoryScope.Business, MemoryKind.Decision, "The business closes in August", new MemoryProvenance("operator", "operator", at)));
+        await memory.AddAsync(new MemoryDraft(MemoryScope.Business, MemoryKind.Decision, "The owner's café closes in August", new MemoryProvenance("operator", "operator", at)));
         return new Populated(customer, project, lead, invoice, active, paused, [customerScope, projectScope, roleScope, MemoryScope.Business]);
     }
 
