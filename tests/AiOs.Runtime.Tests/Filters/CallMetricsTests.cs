@@ -73,6 +73,32 @@ public sealed class CallMetricsTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Statistics_CountExactly_WhenMoreThreadsThanStripesRecordAtOnce()
+    {
+        // Twice as many threads as the statistics have stripes, so that stripes are shared and incremented at once, in
+        // loops tight enough that a lost update would show.
+        const int threads = 32;
+        const int recordsPerThread = 1_000_000;
+        var statistics = new MethodCallStatistics("contended", "Call");
+        using var start = new Barrier(threads);
+        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < recordsPerThread; i++)
+            {
+                statistics.Record(elapsedTicks: i % 4 == 0 ? 10 : -1, failed: i % 10 == 0);
+            }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        await Task.Run(() => workers.ForEach(w => w.Join()), TestContext.Current.CancellationToken);
+
+        var snapshot = statistics.Snapshot();
+        Assert.Equal(threads * recordsPerThread, snapshot.Calls);
+        Assert.Equal(threads * recordsPerThread / 10, snapshot.Errors);
+        Assert.Equal(threads * recordsPerThread / 4, snapshot.TimedCalls);
+    }
+
+    [Fact]
     public async Task LatencySampling_TimesEveryNthCallOfAnActivation_AndCountsEveryCall()
     {
         await using var silo = await TestSilo.StartAsync(
