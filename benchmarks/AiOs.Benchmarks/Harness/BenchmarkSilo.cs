@@ -26,6 +26,13 @@ public sealed class BenchmarkSilo : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>The cheapest call for each of <paramref name="callers"/> callers, each on a ping grain of its own.</summary>
+    public Func<int, Func<ValueTask>> PingCalls(int callers)
+    {
+        var grains = Enumerable.Range(0, callers).Select(c => GrainFactory.GetGrain<IPingGrain>(c)).ToArray();
+        return c => async () => await grains[c].Ping(c);
+    }
+
     public static async Task<BenchmarkSilo> StartAsync(Action<IServiceCollection>? storage = null, bool callMetrics = true, Action<SiloBuilder>? grains = null)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -1,4 +1,3 @@
-using AiOs.Benchmarks.Grains;
 using AiOs.Runtime.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -8,7 +7,7 @@ namespace AiOs.Benchmarks.Harness;
 /// <summary>In-silo grain calls against the raw channel floor, with 1 and 64 callers, and the cost of the built-in call
 /// statistics (on versus off). The floor and the grain calls are 5× apart, so separate runs compare them well enough:
 /// they alternate over several rounds and each row reports the round with the median throughput. Statistics on and off
-/// are a few percent apart, less than this machine's noise between runs, so they are compared in turns on two warm silos
+/// are a few percent apart, less than this machine's noise between runs, so they are compared in turns on one warm silo
 /// (<see cref="Interleaved"/>).</summary>
 public static class CallHarness
 {
@@ -41,8 +40,8 @@ public static class CallHarness
     {
         await using var silo = await BenchmarkSilo.StartAsync(callMetrics: true);
         var options = silo.Services.GetRequiredService<IOptions<GrainCallOptions>>().Value;
-        var calls = Calls(silo, callers);
-        await LoadRunner.RunAsync("warm-up", callers, calls, warmup, warmup);
+        var calls = silo.PingCalls(callers);
+        await LoadRunner.WarmUpAsync(callers, calls, warmup);
         Task<LoadResult> Slice(bool statistics, TimeSpan slice)
         {
             options.RecordCallMetrics = statistics;
@@ -50,13 +49,7 @@ public static class CallHarness
         }
 
         return await Interleaved.CompareAsync(
-            $"call statistics, {callers} callers", slice => Slice(false, slice), slice => Slice(true, slice), DashboardHarness.Slice(duration));
-    }
-
-    private static Func<int, Func<ValueTask>> Calls(BenchmarkSilo silo, int callers)
-    {
-        var grains = Enumerable.Range(0, callers).Select(c => silo.GrainFactory.GetGrain<IPingGrain>(c)).ToArray();
-        return c => async () => await grains[c].Ping(c);
+            $"call statistics, {callers} callers", slice => Slice(false, slice), slice => Slice(true, slice), Interleaved.SliceFor(duration));
     }
 
     private static async Task<LoadResult> FloorAsync(int callers, TimeSpan duration, TimeSpan warmup)
@@ -78,7 +71,7 @@ public static class CallHarness
     private static async Task<LoadResult> GrainCallsAsync(int callers, TimeSpan duration, TimeSpan warmup)
     {
         await using var silo = await BenchmarkSilo.StartAsync();
-        return await LoadRunner.RunAsync("grain call (defaults: call statistics on)", callers, Calls(silo, callers), duration, warmup);
+        return await LoadRunner.RunAsync("grain call (defaults: call statistics on)", callers, silo.PingCalls(callers), duration, warmup);
     }
 
     private static LoadResult Median(List<LoadResult> rounds) => rounds.OrderBy(r => r.PerSecond).ElementAt(rounds.Count / 2) with

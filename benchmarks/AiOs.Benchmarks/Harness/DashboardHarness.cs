@@ -1,4 +1,3 @@
-using AiOs.Benchmarks.Grains;
 using AiOs.Dashboard.Collection;
 using AiOs.Runtime.Metrics;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,25 +17,20 @@ public static class DashboardHarness
         {
             await using var silo = await BenchmarkSilo.StartAsync();
             var statistics = silo.Services.GetRequiredService<RuntimeInstruments>().Statistics;
-            var grains = Enumerable.Range(0, callers).Select(c => silo.GrainFactory.GetGrain<IPingGrain>(c)).ToArray();
-            Func<int, Func<ValueTask>> call = c => async () => await grains[c].Ping(c);
-            await LoadRunner.RunAsync("warm-up", callers, call, warmup, warmup);
+            var call = silo.PingCalls(callers);
+            await LoadRunner.WarmUpAsync(callers, call, warmup);
 
             var comparison = await Interleaved.CompareAsync(
                 $"dashboard, {callers} callers",
                 slice => LoadRunner.MeasureAsync("off", callers, call, slice),
                 slice => WatchedAsync(statistics, callers, call, slice),
-                Slice(duration));
+                Interleaved.SliceFor(duration));
             results.Add(comparison.Baseline with { Scenario = "grain call (dashboard collection off)" });
             results.Add(comparison.Candidate with { Scenario = $"grain call (dashboard collection on, one viewer): {comparison.Describe()}" });
         }
 
         return results;
     }
-
-    /// <summary>A quarter of the scenario's duration, at least 2 s, so that a watched slice holds two samples and two
-    /// views.</summary>
-    public static TimeSpan Slice(TimeSpan duration) => TimeSpan.FromSeconds(Math.Max(2, duration.TotalSeconds / 4));
 
     // One slice with the dashboard watching: a sampler as the silo runs it, and a viewer polling as an open page does.
     private static async Task<LoadResult> WatchedAsync(CallStatistics statistics, int callers, Func<int, Func<ValueTask>> call, TimeSpan slice)

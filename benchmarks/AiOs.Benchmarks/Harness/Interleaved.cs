@@ -37,6 +37,10 @@ public sealed record Comparison(LoadResult Baseline, LoadResult Candidate, doubl
 /// the machine's state of the moment, so the cost is read per pair as well as over all slices.</remarks>
 public static class Interleaved
 {
+    /// <summary>The slice for a scenario of <paramref name="duration"/>: a quarter of it, at least 2 s, so that a slice
+    /// holds two of anything done once a second (the dashboard's samples and views).</summary>
+    public static TimeSpan SliceFor(TimeSpan duration) => TimeSpan.FromSeconds(Math.Max(2, duration.TotalSeconds / 4));
+
     public static async Task<Comparison> CompareAsync(
         string label, Func<TimeSpan, Task<LoadResult>> baseline, Func<TimeSpan, Task<LoadResult>> candidate, TimeSpan slice, int pairs = 16)
     {

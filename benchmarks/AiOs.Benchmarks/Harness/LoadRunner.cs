@@ -30,9 +30,13 @@ public static class LoadRunner
 
     public static async Task<LoadResult> RunAsync(string scenario, int callers, Func<int, Func<ValueTask>> operationForCaller, TimeSpan duration, TimeSpan warmup)
     {
-        await RunOnceAsync(callers, operationForCaller, warmup);
+        await WarmUpAsync(callers, operationForCaller, warmup);
         return await MeasureAsync(scenario, callers, operationForCaller, duration);
     }
+
+    /// <summary>Runs the operation unmeasured, so that the JIT and tiered compilation settle.</summary>
+    public static Task WarmUpAsync(int callers, Func<int, Func<ValueTask>> operationForCaller, TimeSpan duration) =>
+        RunOnceAsync(callers, operationForCaller, duration);
 
     /// <summary>One measured run, without a warm-up: for scenarios that warm up once and then measure many short runs
     /// (<see cref="DashboardHarness"/>).</summary>
