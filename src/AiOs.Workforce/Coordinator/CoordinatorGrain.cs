@@ -471,15 +471,18 @@ public sealed partial class CoordinatorGrain(
 
     private async Task PauseAsync(string by, string reason)
     {
+        if (by == "budget")
+        {
+            // On the waiting list before the pause can be seen: an operator who sees the goal paused and raises its budget
+            // must find it there. (A crash in between leaves a running goal on the list, which Resume passes over.)
+            await GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key).WaitForBudget(GrainId.Key);
+        }
+
         _hold = null;
         goal.State.Phase = GoalPhase.Paused;
         goal.State.PausedBy = by;
         goal.State.Escalation = reason;
         await CheckpointAsync($"paused ({by}): {reason}");
-        if (by == "budget")
-        {
-            await GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key).WaitForBudget(GrainId.Key);
-        }
     }
 
     private static long BudgetMicros(decimal budget) =>
