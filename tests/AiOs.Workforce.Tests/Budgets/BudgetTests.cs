@@ -71,7 +71,10 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
     {
         var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var model = new GatedChatClientWithUsage(async () => { await inFlight.Task; return Good; });
-        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(model, model));
+
+        // A role's budget is counted per UTC day: at midday, no call of the test can fall on a day after the others.
+        var clock = ShiftedTimeProvider.AtMidday();
+        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(model, model), clock);
         var role = NewId("role");
         var models = silo.Services.GetRequiredService<ModelCatalog>();
         var meter = silo.Services.GetRequiredService<SpendMeter>();
@@ -101,7 +104,7 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
         Assert.Equal(5, outcomes.Count(o => o.Succeeded));
         Assert.All(outcomes.Where(o => !o.Succeeded), o => Assert.IsType<BudgetExceededException>(o.Error));
         Assert.Equal(5, model.Started);
-        var budget = (await silo.Services.GetRequiredService<ISpendStore>().ListBudgetsAsync(DateTimeOffset.UtcNow)).Single(b => b.Key == BudgetKey.Role(role));
+        var budget = (await silo.Services.GetRequiredService<ISpendStore>().ListBudgetsAsync(clock.GetUtcNow())).Single(b => b.Key == BudgetKey.Role(role));
         Assert.Equal((5 * SmallCallMicros, 0L), (budget.SpentMicros, budget.ReservedMicros));
     }
 
@@ -110,7 +113,7 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
     {
         var small = new ScriptedChatClient((_, _) => Good);
         var large = new ScriptedChatClient((_, _) => Good);
-        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(small, large));
+        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(small, large), ShiftedTimeProvider.AtMidday()); // role budgets: one UTC day
         var budgets = silo.GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key);
         await budgets.Set(BudgetScope.Role, "analyst", 100_000, "operator");
         await budgets.Set(BudgetScope.Role, "auditor", 100_000, "operator");
@@ -130,17 +133,18 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
     [Fact]
     public async Task Deadline_PassedWhileATaskRuns_StartsNoFurtherTask_PausesTheGoal_AndResumeRunsOnPastIt()
     {
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(2);
-        var model = new GatedChatClientWithUsage(async () =>
-        {
-            await Eventually.WaitUntilAsync(() => DateTimeOffset.UtcNow > deadline, "the deadline passes");
-            return Good;
-        });
-        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(model, model));
+        // The deadline passes when the test says, while the brief is being written, however slow the machine.
+        var clock = new ShiftedTimeProvider();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var model = new GatedChatClientWithUsage(async () => { await release.Task; return Good; });
+        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(model, model), clock);
         var goalId = NewId("goal");
         var coordinator = silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId);
 
-        await coordinator.Submit(new GoalRequest("brief then draft", Playbook: "brief-then-draft", Deadline: deadline));
+        await coordinator.Submit(new GoalRequest("brief then draft", Playbook: "brief-then-draft", Deadline: clock.GetUtcNow().AddHours(1)));
+        await Eventually.WaitUntilAsync(() => model.Started == 1, "the brief is being written");
+        clock.Advance(TimeSpan.FromHours(2));
+        release.SetResult();
         var paused = await WaitForAsync(silo, goalId, GoalPhase.Paused);
 
         Assert.Equal((1, 1), (paused.TasksDone, model.Started));
@@ -227,7 +231,7 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
         Assert.Empty(await silo.Services.GetRequiredService<ISpendStore>().ListBudgetsAsync(DateTimeOffset.UtcNow));
     }
 
-    private Task<TestSilo> StartAsync(string database, IModelProviders providers) => StartSiloAsync(database, services =>
+    private Task<TestSilo> StartAsync(string database, IModelProviders providers, TimeProvider? time = null) => StartSiloAsync(database, time: time, services: services =>
     {
         services.AddAiOsWorkforce(
             o =>
