@@ -1,3 +1,5 @@
+using AiOs.Workforce.Goals;
+
 namespace AiOs.Workforce.Coordinator;
 
 // Forgetting a customer: the checkpoint keeps the goal's shape (what ran, by which role, how it ended, when) and loses
@@ -12,7 +14,13 @@ public sealed partial class CoordinatorGrain
             return;
         }
 
-        if (_driving || state.Phase is not (GoalPhase.Done or GoalPhase.Failed or GoalPhase.Cancelled))
+        if (_driving && GoalSummary.IsFinal(state.Phase))
+        {
+            // Ended, with its run still writing the last checkpoint: erased once that is written, not refused.
+            await RunEndedAsync(CancelWait);
+        }
+
+        if (_driving || !GoalSummary.IsFinal(state.Phase))
         {
             throw new InvalidOperationException($"goal '{GrainId.Key}' is {state.Phase}: cancel it or let it end before its customer is forgotten");
         }

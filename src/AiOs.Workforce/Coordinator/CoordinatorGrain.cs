@@ -32,6 +32,10 @@ public sealed partial class CoordinatorGrain(
     ISpendStore spend) : Grain, ICoordinatorGrain, IRemindable
 {
     private const string ResumeReminder = "resume";
+
+    // How long Cancel and Erase wait for a run to reach its next step.
+    private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(10);
+
     private readonly CancellationTokenSource _cancel = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
@@ -39,6 +43,10 @@ public sealed partial class CoordinatorGrain(
     private readonly HashSet<string> _decided = new(StringComparer.Ordinal);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _driving;
+
+    // Completed when no run is going and the last one's checkpoint is written: what Cancel and Erase wait for, so that
+    // their callers see the goal as it ended rather than as it was a write earlier.
+    private TaskCompletionSource _runEnded = Ended();
 
     // The last summary of the goal the index took from this activation, and whether the last try to send one failed.
     private GoalSummary? _published;
@@ -104,6 +112,12 @@ public sealed partial class CoordinatorGrain(
         {
             // No run owns the checkpoint (waiting for the operator): this call writes it.
             await FinishAsync(GoalPhase.Cancelled, "cancelled by the operator");
+        }
+        else
+        {
+            // The run stops at its next step and writes the cancellation: answer once it has, unless a step ignores the
+            // cancellation for long (the goal is then cancelled a moment after this answer).
+            await RunEndedAsync(CancelWait);
         }
 
         return Snapshot();
@@ -205,6 +219,11 @@ public sealed partial class CoordinatorGrain(
         }
 
         _driving = true;
+        if (_runEnded.Task.IsCompleted)
+        {
+            _runEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
         RegisterGrainTimer(DriveAsync, new GrainTimerOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = true });
     }
 
@@ -246,13 +265,39 @@ public sealed partial class CoordinatorGrain(
                     StartDriving();
                 }
             }
-        }
 
-        // Decided while the run was finishing: run again for them.
-        if (_decided.Count > 0 && goal.State.Phase is GoalPhase.Running or GoalPhase.WaitingForApproval)
-        {
-            StartDriving();
+            // Decided while the run was finishing: run again for them.
+            if (_decided.Count > 0 && goal.State.Phase is GoalPhase.Running or GoalPhase.WaitingForApproval)
+            {
+                StartDriving();
+            }
+
+            if (!_driving)
+            {
+                _runEnded.TrySetResult();
+            }
         }
+    }
+
+    // Waits at most `limit` of real time (how long a caller is kept waiting, not the goal's business time) for the run to
+    // end; the caller then answers with the goal as it stands.
+    private async Task RunEndedAsync(TimeSpan limit)
+    {
+        try
+        {
+            await _runEnded.Task.WaitAsync(limit, TimeProvider.System);
+        }
+        catch (TimeoutException)
+        {
+            // Still running: the caller's answer says so.
+        }
+    }
+
+    private static TaskCompletionSource Ended()
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ended.SetResult();
+        return ended;
     }
 
     private async Task<bool> PlanAsync()
@@ -348,6 +393,12 @@ public sealed partial class CoordinatorGrain(
             {
                 (record.Phase, record.ApprovalId) = (TaskPhase.WaitingForApproval, approvalId);
                 await CheckpointAsync($"task {record.Task.Id} waits for approval {approvalId}");
+
+                // Decided before the task was marked waiting, the wake-up found nothing to wake: the decision is read here.
+                if (await GrainFactory.GetGrain<IApprovalGrain>(approvalId).Get() is { IsDecided: true })
+                {
+                    _decided.Add(approvalId);
+                }
             }
             else if (outcome.Result is { Refused: false } result)
             {

@@ -15,10 +15,22 @@ public sealed class GoalForgetting(CustomerGoals goals, IGrainFactory grains, IA
 {
     public async Task CheckCanForgetAsync(string customerId, CancellationToken cancellationToken)
     {
-        var open = (await goals.FindAsync(customerId, cancellationToken))
-            .Where(g => g.State.Phase is not (GoalPhase.Done or GoalPhase.Failed or GoalPhase.Cancelled))
-            .Select(g => $"{g.GoalId} ({g.State.Phase})")
-            .ToList();
+        var open = new List<string>();
+        foreach (var (goalId, state) in await goals.FindAsync(customerId, cancellationToken))
+        {
+            if (GoalSummary.IsFinal(state.Phase))
+            {
+                continue;
+            }
+
+            // A checkpoint can trail its goal by the write in flight: the goal itself says whether it has ended.
+            var live = await grains.GetGrain<ICoordinatorGrain>(goalId).Status().WaitAsync(cancellationToken);
+            if (!GoalSummary.IsFinal(live.Phase))
+            {
+                open.Add($"{goalId} ({live.Phase})");
+            }
+        }
+
         if (open.Count > 0)
         {
             throw new ForgetRefusedException(

@@ -8,6 +8,7 @@ using AiOs.Workforce.Coordinator;
 using AiOs.Workforce.Entities;
 using AiOs.Workforce.Playbooks;
 using AiOs.Workforce.Policies;
+using AiOs.Workforce.Roles;
 using AiOs.Workforce.Tests.Coordinator;
 using AiOs.Workforce.Tests.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -97,6 +98,23 @@ public abstract class ApprovalFlowTests(ITestStorage storage, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task ApprovalDecidedBeforeItsGoalMarksTheTaskWaiting_IsNotLost_TheGoalCarriesOnAtOnce()
+    {
+        // The operator approves in the instant between the approval being opened and the coordinator hearing of it: the
+        // wake-up then finds no task waiting. The goal must still carry on, not wait for its minute reminder.
+        var decideEarly = new DecideAsSoonAsOpened();
+        var silo = await StartAsync(Storage.NewDatabase(), silo: s => s.AddIncomingGrainCallFilter(decideEarly));
+        decideEarly.Grains = silo.GrainFactory;
+        var (goalId, _) = await SubmitEmailGoalAsync(silo);
+
+        var done = await WaitForAsync(silo, goalId, GoalPhase.Done);
+
+        var approvalId = Assert.Single(decideEarly.Decided);
+        Assert.Contains(done.History, h => h.Contains($"approval decided: {approvalId}", StringComparison.Ordinal));
+        Assert.Single(_connector.Calls);
+    }
+
+    [Fact]
     public async Task Decide_UnknownId_IsAClearError()
     {
         var silo = await StartAsync(Storage.NewDatabase());
@@ -138,7 +156,7 @@ public abstract class ApprovalFlowTests(ITestStorage storage, ITestOutputHelper 
         return (goalId, customerId);
     }
 
-    private Task<TestSilo> StartAsync(string database, int suggestAfter = 5) => StartSiloAsync(database, services =>
+    private Task<TestSilo> StartAsync(string database, int suggestAfter = 5, Action<AiOs.Runtime.Hosting.SiloBuilder>? silo = null) => StartSiloAsync(database, silo: silo, services: services =>
     {
         services.AddAiOsWorkforce(o =>
         {
@@ -164,6 +182,24 @@ public abstract class ApprovalFlowTests(ITestStorage storage, ITestOutputHelper 
         }
 
         return status!;
+    }
+}
+
+/// <summary>Approves a task's approval as the task's grain returns it, before the coordinator has marked the task waiting.</summary>
+internal sealed class DecideAsSoonAsOpened : IIncomingGrainCallFilter
+{
+    public IGrainFactory? Grains { get; set; }
+
+    public List<string> Decided { get; } = [];
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        await context.Invoke();
+        if (context.InterfaceName == typeof(IRoleTaskGrain).FullName && context.Result is RoleResult { AwaitingApproval: { } approvalId } && Decided.Count == 0)
+        {
+            Decided.Add(approvalId);
+            await Grains!.GetGrain<IApprovalGrain>(approvalId).Decide(new ApprovalDecision(ApprovalChoice.Approve, "key:op"));
+        }
     }
 }
 

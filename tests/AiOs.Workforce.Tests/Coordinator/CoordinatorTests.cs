@@ -1,3 +1,4 @@
+using AiOs.Memory;
 using AiOs.Persistence.Events;
 using AiOs.Persistence.Ledger;
 using AiOs.Testing;
@@ -5,6 +6,7 @@ using AiOs.Workforce.Actions;
 using AiOs.Workforce.Approvals;
 using AiOs.Workforce.Coordinator;
 using AiOs.Workforce.Entities;
+using AiOs.Workforce.Goals;
 using AiOs.Workforce.Models;
 using AiOs.Workforce.Playbooks;
 using AiOs.Workforce.Tests.Models;
@@ -150,7 +152,46 @@ public abstract class CoordinatorTests(ITestStorage storage, ITestOutputHelper o
         Assert.Equal(0, status.TasksDone);
     }
 
-    private Task<TestSilo> StartAsync(string database, IModelProviders? providers = null) => StartSiloAsync(database, services =>
+    [Fact]
+    public async Task Cancel_WhileTheRunIsBetweenSteps_AnswersWithTheGoalCancelled()
+    {
+        // The cancellation arrives while the run tells the goal index it has planned: the answer must wait for the run to
+        // write the cancellation rather than say "running".
+        var hold = new HoldIndexUpdate(GoalPhase.Running, releasedBy: nameof(ICoordinatorGrain.Cancel));
+        var silo = await StartAsync(Storage.NewDatabase(), silo: s => s.AddIncomingGrainCallFilter(hold).AddOutgoingGrainCallFilter(hold));
+        var goalId = NewId("goal");
+        await silo.GrainFactory.GetGrain<IGoalGrain>(goalId).Submit(new GoalSubmission("post", Playbook: "single-writer"));
+        await hold.Held.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        var answered = await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Cancel();
+
+        Assert.Equal(GoalPhase.Cancelled, answered.Phase);
+        Assert.Contains(answered.History, h => h.Contains("cancelled by the operator", StringComparison.Ordinal));
+        Assert.Equal(0, answered.TasksDone);
+    }
+
+    [Fact]
+    public async Task ForgetCustomer_RightAfterTheirGoalIsDone_WhileItsRunStillFinishes_ErasesTheGoal()
+    {
+        // The goal is done (its status says so) but its run is still telling the goal index when the operator forgets the
+        // customer: the forget waits for the run to end instead of refusing a goal that has ended.
+        var hold = new HoldIndexUpdate(GoalPhase.Done, releasedBy: nameof(ICoordinatorGrain.Erase));
+        var silo = await StartAsync(Storage.NewDatabase(), silo: s => s.AddIncomingGrainCallFilter(hold).AddOutgoingGrainCallFilter(hold));
+        var customerId = NewId("cust");
+        await silo.GrainFactory.GetGrain<ICustomerGrain>(customerId).Create(new Customer("Forgettable Ltd", "ops@forgettable.example"), new EventProvenance("operator-api", "operator"));
+        var goalId = NewId("goal");
+        await silo.GrainFactory.GetGrain<IGoalGrain>(goalId).Submit(new GoalSubmission("post", customerId, Playbook: "single-writer"));
+        await hold.Held.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        Assert.Equal(GoalPhase.Done, (await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Status()).Phase);
+
+        var report = await silo.Services.GetRequiredService<MemoryService>().ForgetCustomerAsync(customerId, new EventProvenance("operator-api", "operator"));
+
+        Assert.Equal(1, report.GoalsErased);
+        var checkpoint = await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Checkpoint();
+        Assert.Equal((CoordinatorGrain.ErasedText, null, GoalPhase.Done), (checkpoint.Request!.Text, checkpoint.Request.CustomerId, checkpoint.Phase));
+    }
+
+    private Task<TestSilo> StartAsync(string database, IModelProviders? providers = null, Action<AiOs.Runtime.Hosting.SiloBuilder>? silo = null) => StartSiloAsync(database, silo: silo, services: services =>
     {
         services.AddAiOsWorkforce(o =>
         {
@@ -171,6 +212,40 @@ public abstract class CoordinatorTests(ITestStorage storage, ITestOutputHelper o
         GoalStatus? status = null;
         await Eventually.WaitUntilAsync(async () => (status = await coordinator.Status()).Phase == phase, $"goal {goalId} reaches {phase}");
         return status!;
+    }
+}
+
+/// <summary>Holds the coordinator's first update of the goal index that puts a goal in <paramref name="phase"/>, before it
+/// is sent, until the coordinator is called on <paramref name="releasedBy"/>, and lets it go as that call starts: the run
+/// is then in a step it cannot be interrupted in when the call arrives. (Held on the way out, so the index itself stays
+/// free for others.) Register it as both an incoming and an outgoing filter.</summary>
+internal sealed class HoldIndexUpdate(GoalPhase phase, string releasedBy) : IIncomingGrainCallFilter, IOutgoingGrainCallFilter
+{
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completed when an update is being held.</summary>
+    public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        var call = context.Invoke();
+        if (context.InterfaceName == typeof(ICoordinatorGrain).FullName && context.MethodName == releasedBy)
+        {
+            _released.TrySetResult();
+        }
+
+        await call;
+    }
+
+    public async Task Invoke(IOutgoingGrainCallContext context)
+    {
+        if (context.InterfaceName == typeof(IGoalIndexGrain).FullName && context.MethodName == nameof(IGoalIndexGrain.Update)
+            && context.Request.GetArgument(1) is GoalSummary summary && summary.Phase == phase && Held.TrySetResult())
+        {
+            await _released.Task;
+        }
+
+        await context.Invoke();
     }
 }
 
