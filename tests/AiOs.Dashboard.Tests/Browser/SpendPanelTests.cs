@@ -20,15 +20,16 @@ public sealed class SpendPanelTests(DashboardFixture fixture)
         var customer = "spendcust-" + suffix;
         var store = fixture.Silo.Services.GetRequiredService<ISpendStore>();
         var now = DateTimeOffset.UtcNow;
-        await store.SetBudgetAsync(BudgetKey.Create(BudgetScope.Role, role), 5_000_000, now, "test", ct);
+        // A goal's budget counts over the goal's life: a role's counts per UTC day, and this test may run across midnight.
         var subject = new SpendSubject("spend-goal-" + suffix, "t1", role, customer);
+        await store.SetBudgetAsync(BudgetKey.Create(BudgetScope.Goal, subject.GoalId!), 5_000_000, now, "test", ct);
         var reservation = new SpendReservation("res-" + suffix, now, subject, 1_250_000);
         Assert.True((await store.TryReserveAsync(reservation, now.AddHours(-1), ct)).Reserved);
         await store.SettleAsync(reservation.ReservationId, new SpendRecord("call-" + suffix, now, subject, "offline", 100, 50, 1_250_000), ct);
 
         var page = await fixture.LogInAsync(fixture.OperatorKey);
         await page.ClickAsync("#nav a[data-view='panel/spend']");
-        var budget = page.Locator("#panel-table tbody tr", new PageLocatorOptions { HasText = role });
+        var budget = page.Locator("#panel-table tbody tr", new PageLocatorOptions { HasText = subject.GoalId });
         await budget.WaitForAsync();
         var cells = await budget.Locator("td").AllInnerTextsAsync();
         Assert.Contains("$5.00", cells);
