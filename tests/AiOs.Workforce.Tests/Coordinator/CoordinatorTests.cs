@@ -157,11 +157,7 @@ public abstract class CoordinatorTests(ITestStorage storage, ITestOutputHelper o
     {
         // The cancellation arrives while the run tells the goal index it has planned: the answer must wait for the run to
         // write the cancellation rather than say "running".
-        var hold = new HoldIndexUpdate(GoalPhase.Running, releasedBy: nameof(ICoordinatorGrain.Cancel));
-        var silo = await StartAsync(Storage.NewDatabase(), silo: s => s.AddIncomingGrainCallFilter(hold).AddOutgoingGrainCallFilter(hold));
-        var goalId = NewId("goal");
-        await silo.GrainFactory.GetGrain<IGoalGrain>(goalId).Submit(new GoalSubmission("post", Playbook: "single-writer"));
-        await hold.Held.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        var (silo, goalId) = await SubmitHeldAsync(new HoldIndexUpdate(GoalPhase.Running, releasedBy: nameof(ICoordinatorGrain.Cancel)));
 
         var answered = await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Cancel();
 
@@ -175,13 +171,8 @@ public abstract class CoordinatorTests(ITestStorage storage, ITestOutputHelper o
     {
         // The goal is done (its status says so) but its run is still telling the goal index when the operator forgets the
         // customer: the forget waits for the run to end instead of refusing a goal that has ended.
-        var hold = new HoldIndexUpdate(GoalPhase.Done, releasedBy: nameof(ICoordinatorGrain.Erase));
-        var silo = await StartAsync(Storage.NewDatabase(), silo: s => s.AddIncomingGrainCallFilter(hold).AddOutgoingGrainCallFilter(hold));
         var customerId = NewId("cust");
-        await silo.GrainFactory.GetGrain<ICustomerGrain>(customerId).Create(new Customer("Forgettable Ltd", "ops@forgettable.example"), new EventProvenance("operator-api", "operator"));
-        var goalId = NewId("goal");
-        await silo.GrainFactory.GetGrain<IGoalGrain>(goalId).Submit(new GoalSubmission("post", customerId, Playbook: "single-writer"));
-        await hold.Held.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        var (silo, goalId) = await SubmitHeldAsync(new HoldIndexUpdate(GoalPhase.Done, releasedBy: nameof(ICoordinatorGrain.Erase)), customerId);
         Assert.Equal(GoalPhase.Done, (await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Status()).Phase);
 
         var report = await silo.Services.GetRequiredService<MemoryService>().ForgetCustomerAsync(customerId, new EventProvenance("operator-api", "operator"));
@@ -189,6 +180,21 @@ public abstract class CoordinatorTests(ITestStorage storage, ITestOutputHelper o
         Assert.Equal(1, report.GoalsErased);
         var checkpoint = await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Checkpoint();
         Assert.Equal((CoordinatorGrain.ErasedText, null, GoalPhase.Done), (checkpoint.Request!.Text, checkpoint.Request.CustomerId, checkpoint.Phase));
+    }
+
+    // Submits a one-task goal (for a new customer when given) on a silo with the hold, and returns once the hold holds.
+    private async Task<(TestSilo Silo, string GoalId)> SubmitHeldAsync(HoldIndexUpdate hold, string? customerId = null)
+    {
+        var silo = await StartAsync(Storage.NewDatabase(), silo: s => s.AddIncomingGrainCallFilter(hold).AddOutgoingGrainCallFilter(hold));
+        if (customerId is not null)
+        {
+            await silo.GrainFactory.GetGrain<ICustomerGrain>(customerId).Create(new Customer("Forgettable Ltd", "ops@forgettable.example"), new EventProvenance("operator-api", "operator"));
+        }
+
+        var goalId = NewId("goal");
+        await silo.GrainFactory.GetGrain<IGoalGrain>(goalId).Submit(new GoalSubmission("post", customerId, Playbook: "single-writer"));
+        await hold.Held.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        return (silo, goalId);
     }
 
     private Task<TestSilo> StartAsync(string database, IModelProviders? providers = null, Action<AiOs.Runtime.Hosting.SiloBuilder>? silo = null) => StartSiloAsync(database, silo: silo, services: services =>
