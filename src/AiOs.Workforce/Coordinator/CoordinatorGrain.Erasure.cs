@@ -17,7 +17,7 @@ public sealed partial class CoordinatorGrain
         if (_driving && GoalSummary.IsFinal(state.Phase))
         {
             // Ended, with its run still writing the last checkpoint: erased once that is written, not refused.
-            await RunEndedAsync(CancelWait);
+            await RunEndedAsync();
         }
 
         if (_driving || !GoalSummary.IsFinal(state.Phase))

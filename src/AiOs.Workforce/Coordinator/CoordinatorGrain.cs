@@ -33,8 +33,8 @@ public sealed partial class CoordinatorGrain(
 {
     private const string ResumeReminder = "resume";
 
-    // How long Cancel and Erase wait for a run to reach its next step.
-    private static readonly TimeSpan CancelWait = TimeSpan.FromSeconds(10);
+    // How long Cancel and Erase wait, in real time, for a run to reach its next step.
+    private static readonly TimeSpan RunEndWait = TimeSpan.FromSeconds(10);
 
     private readonly CancellationTokenSource _cancel = new();
     private readonly SemaphoreSlim _writeGate = new(1, 1);
@@ -117,7 +117,7 @@ public sealed partial class CoordinatorGrain(
         {
             // The run stops at its next step and writes the cancellation: answer once it has, unless a step ignores the
             // cancellation for long (the goal is then cancelled a moment after this answer).
-            await RunEndedAsync(CancelWait);
+            await RunEndedAsync();
         }
 
         return Snapshot();
@@ -279,13 +279,13 @@ public sealed partial class CoordinatorGrain(
         }
     }
 
-    // Waits at most `limit` of real time (how long a caller is kept waiting, not the goal's business time) for the run to
-    // end; the caller then answers with the goal as it stands.
-    private async Task RunEndedAsync(TimeSpan limit)
+    // Waits at most RunEndWait (how long a caller is kept waiting, not the goal's business time, hence the real clock) for
+    // the run to end; the caller then answers with the goal as it stands.
+    private async Task RunEndedAsync()
     {
         try
         {
-            await _runEnded.Task.WaitAsync(limit, TimeProvider.System);
+            await _runEnded.Task.WaitAsync(RunEndWait, TimeProvider.System);
         }
         catch (TimeoutException)
         {
