@@ -11,10 +11,20 @@ namespace AiOs.Runtime.Reminders;
 /// Each reminder row carries its next due time, which moves forward only after a tick has been delivered. So a tick
 /// that fell due while no silo was running is delivered when an owner loads the row again (at-least-once), and since
 /// the next due time is then set to the first period boundary after now, the missed ticks come as one catch-up tick,
-/// not a burst. Each loaded reminder has its own timer from the silo's <see cref="TimeProvider"/>.</summary>
+/// not a burst. Each loaded reminder has its own timer from the silo's <see cref="TimeProvider"/>.
+///
+/// Only a partition's owner writes its reminder rows, so what this silo holds in memory is never older than the table,
+/// but a read of the table can be: the periodic refresh may read a row just before a tick is recorded, or a reminder
+/// just before it is unregistered, and hand the rows over after. Each change here therefore takes a stamp from one
+/// counter, and a read notes the counter when it begins; a row it returns never replaces or removes what changed here
+/// after that (<see cref="BeginRead"/>). Removals leave a stamped tombstone while a read older than them is in flight.</summary>
 internal sealed class ReminderService(SiloRuntime runtime) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(GrainId Grain, string Name), ScheduledReminder> _scheduled = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(GrainId Grain, string Name), long> _removedAt = [];
+    private readonly List<long> _readsInFlight = [];
+    private long _changes;
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _refresh;
     private GrainMethodDescriptor? _receiveReminder;
@@ -116,25 +126,33 @@ internal sealed class ReminderService(SiloRuntime runtime) : IAsyncDisposable
             return;
         }
 
-        var entries = await Table.ReadPartitionsAsync(partitions, cancellationToken).ConfigureAwait(false);
-        var seen = new HashSet<(GrainId, string)>();
-        foreach (var entry in entries)
+        var since = BeginRead();
+        try
         {
-            seen.Add((entry.GrainId, entry.Name));
-            Schedule(entry);
-        }
-
-        // Rows that disappeared (unregistered elsewhere) stop firing here.
-        var owned = partitions as ISet<int> ?? partitions.ToHashSet();
-        foreach (var (key, scheduled) in _scheduled)
-        {
-            if (owned.Contains(scheduled.Entry.Partition) && !seen.Contains(key))
+            var entries = await Table.ReadPartitionsAsync(partitions, cancellationToken).ConfigureAwait(false);
+            var seen = new HashSet<(GrainId, string)>();
+            foreach (var entry in entries)
             {
-                Unschedule(key);
+                seen.Add((entry.GrainId, entry.Name));
+                Schedule(entry, since);
             }
-        }
 
-        Log.RemindersLoaded(Logger, entries.Count, partitions.Count);
+            // Rows that disappeared (unregistered elsewhere) stop firing here.
+            var owned = partitions as ISet<int> ?? partitions.ToHashSet();
+            foreach (var (key, scheduled) in _scheduled)
+            {
+                if (owned.Contains(scheduled.Entry.Partition) && !seen.Contains(key))
+                {
+                    Unschedule(key, since);
+                }
+            }
+
+            Log.RemindersLoaded(Logger, entries.Count, partitions.Count);
+        }
+        finally
+        {
+            EndRead(since);
+        }
     }
 
     private async Task RefreshAsync()
@@ -182,37 +200,63 @@ internal sealed class ReminderService(SiloRuntime runtime) : IAsyncDisposable
         }
     }
 
-    private void Schedule(ReminderEntry entry)
+    /// <summary>Marks the start of a read of the table whose rows will be applied with <see cref="Schedule"/> or
+    /// <see cref="Unschedule"/>; returns the stamp to pass them. Pair with <see cref="EndRead"/>.</summary>
+    private long BeginRead()
     {
-        if (_stopping.IsCancellationRequested || !runtime.Ownership.Owns(entry.Partition))
+        lock (_gate)
         {
-            return;
+            _readsInFlight.Add(_changes);
+            return _changes;
         }
+    }
 
-        var key = (entry.GrainId, entry.Name);
-        var scheduled = new ScheduledReminder(entry);
-        while (true)
+    private void EndRead(long since)
+    {
+        lock (_gate)
         {
-            if (_scheduled.TryGetValue(key, out var existing))
+            _readsInFlight.Remove(since);
+
+            // A tombstone only matters to a read that began before it.
+            var oldest = _readsInFlight.Count == 0 ? _changes : _readsInFlight.Min();
+            foreach (var (key, stamp) in _removedAt)
             {
-                if (existing.Entry.ETag == entry.ETag && existing.Entry.NextDue == entry.NextDue)
+                if (stamp <= oldest)
                 {
-                    return;
+                    _removedAt.Remove(key);
                 }
-
-                if (!_scheduled.TryUpdate(key, scheduled, existing))
-                {
-                    continue;
-                }
-
-                existing.Cancel();
             }
-            else if (!_scheduled.TryAdd(key, scheduled))
+        }
+    }
+
+    /// <summary>Arms <paramref name="entry"/>, replacing what is scheduled for it. With <paramref name="readSince"/>
+    /// (the entry comes from a read that began then), nothing happens if this silo changed the reminder since.</summary>
+    private void Schedule(ReminderEntry entry, long? readSince = null)
+    {
+        var key = (entry.GrainId, entry.Name);
+        ScheduledReminder scheduled;
+        lock (_gate)
+        {
+            if (_stopping.IsCancellationRequested || !runtime.Ownership.Owns(entry.Partition))
             {
-                continue;
+                return;
             }
 
-            break;
+            var exists = _scheduled.TryGetValue(key, out var existing);
+            if (readSince is { } since && (exists ? existing!.Stamp > since : _removedAt.GetValueOrDefault(key) > since))
+            {
+                return;
+            }
+
+            if (exists && existing!.Entry.ETag == entry.ETag && existing.Entry.NextDue == entry.NextDue)
+            {
+                return;
+            }
+
+            scheduled = new ScheduledReminder(entry, ++_changes);
+            _scheduled[key] = scheduled;
+            _removedAt.Remove(key);
+            existing?.Cancel();
         }
 
         var delay = entry.NextDue - runtime.Time.GetUtcNow();
@@ -234,11 +278,23 @@ internal sealed class ReminderService(SiloRuntime runtime) : IAsyncDisposable
         }
     }
 
-    private void Unschedule((GrainId, string) key)
+    /// <summary>Stops a reminder firing here. With <paramref name="readSince"/> (a read that began then no longer found
+    /// it), nothing happens if this silo scheduled it since.</summary>
+    private void Unschedule((GrainId, string) key, long? readSince = null)
     {
-        if (_scheduled.TryRemove(key, out var scheduled))
+        lock (_gate)
         {
-            scheduled.Cancel();
+            var exists = _scheduled.TryGetValue(key, out var scheduled);
+            if (readSince is { } since && exists && scheduled!.Stamp > since)
+            {
+                return;
+            }
+
+            _removedAt[key] = ++_changes;
+            if (exists && _scheduled.TryRemove(key, out scheduled))
+            {
+                scheduled.Cancel();
+            }
         }
     }
 
@@ -286,21 +342,42 @@ internal sealed class ReminderService(SiloRuntime runtime) : IAsyncDisposable
 
         if (advanced is null)
         {
-            // Re-registered or removed meanwhile: follow the row.
-            var current = await Table.ReadAsync(entry.GrainId, entry.Name).ConfigureAwait(false);
-            if (current is null)
-            {
-                Unschedule((entry.GrainId, entry.Name));
-            }
-            else
-            {
-                Schedule(current);
-            }
-
+            await FollowRowAsync((entry.GrainId, entry.Name)).ConfigureAwait(false);
             return;
         }
 
         Schedule(advanced);
+    }
+
+    /// <summary>After a tick whose reminder was re-registered or removed meanwhile: follows the row.</summary>
+    private async Task FollowRowAsync((GrainId Grain, string Name) key)
+    {
+        var since = BeginRead();
+        try
+        {
+            var current = await Table.ReadAsync(key.Grain, key.Name, _stopping.Token).ConfigureAwait(false);
+            if (current is null)
+            {
+                Unschedule(key, since);
+            }
+            else
+            {
+                Schedule(current, since);
+            }
+        }
+        catch (Exception exception) when (!_stopping.IsCancellationRequested)
+        {
+            // Forget it here, so that the next refresh arms whatever the row then says.
+            Log.ReminderRefreshFailed(Logger, exception);
+            Unschedule(key, since);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            EndRead(since);
+        }
     }
 
     /// <summary>The first tick time after <paramref name="now"/> on the reminder's grid (StartAt + k * Period).</summary>
@@ -317,12 +394,15 @@ internal sealed class ReminderService(SiloRuntime runtime) : IAsyncDisposable
 
     private StorageWriter Writer(int partition) => new(runtime.SiloId, runtime.Ownership.GetFence(partition));
 
-    private sealed class ScheduledReminder(ReminderEntry entry)
+    private sealed class ScheduledReminder(ReminderEntry entry, long stamp)
     {
         private volatile bool _cancelled;
         private bool _armed;
 
         public ReminderEntry Entry { get; } = entry;
+
+        /// <summary>When it was scheduled, on the service's change counter.</summary>
+        public long Stamp { get; } = stamp;
 
         public ITimer? Timer { get; set; }
 

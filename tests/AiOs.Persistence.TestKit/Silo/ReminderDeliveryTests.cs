@@ -1,3 +1,4 @@
+using AiOs.Runtime.Configuration;
 using AiOs.Testing;
 
 namespace AiOs.Persistence.TestKit.Silo;
@@ -28,6 +29,66 @@ public abstract class ReminderDeliveryTests(ITestOutputHelper output) : SiloStor
 
         Assert.All(Ticks.For(key), t => Assert.False(t.Status.IsCatchUp));
         Assert.Contains(GrainCallKind.Reminder, kinds);
+    }
+
+    // The refresh re-reads the table on the same one-minute grid as these reminders, so it can read a row just before a
+    // tick is recorded and hand it over just after. The held read makes that order certain.
+    [Fact]
+    public async Task RefreshThatReadTheRowsBeforeATickWasRecorded_DoesNotDeliverThatTickAgain()
+    {
+        var (silo, clock, reads, log) = await StartWithHeldReadsAsync();
+        var key = NewKey();
+        var registeredAt = clock.GetUtcNow();
+        await silo.GrainFactory.GetGrain<IReminderGrain>(key).Register("report", Minute, Minute);
+
+        var hold = reads.HoldNextPartitionRead();
+        clock.Advance(Minute);
+        await Eventually.WaitUntilAsync(() => ArmedFor(silo, key)?.NextDue == registeredAt + (2 * Minute), "the first tick recorded and the second armed");
+        await ReleaseAndWaitForTheLoadAsync(hold, log);
+
+        await AdvanceWhenScheduledAsync(silo, clock, Minute);
+        await Eventually.WaitUntilAsync(() => Ticks.For(key).Any(t => t.Status.ScheduledTime == registeredAt + (2 * Minute)), "the second tick");
+        Assert.Equal([registeredAt + Minute, registeredAt + (2 * Minute)], Ticks.For(key).Select(t => t.Status.ScheduledTime));
+    }
+
+    [Fact]
+    public async Task RefreshThatReadTheRowsBeforeAnUnregister_DoesNotBringTheReminderBack()
+    {
+        var (silo, clock, reads, log) = await StartWithHeldReadsAsync();
+        var key = NewKey();
+        var grain = silo.GrainFactory.GetGrain<IReminderGrain>(key);
+        await grain.Register("gone", 5 * Minute, 5 * Minute);
+        await grain.Register("control", 6 * Minute, 6 * Minute);
+
+        var hold = reads.HoldNextPartitionRead();
+        clock.Advance(Minute);
+        await hold.Read;
+        Assert.True(await grain.Unregister("gone"));
+        await ReleaseAndWaitForTheLoadAsync(hold, log);
+
+        Assert.DoesNotContain(silo.Runtime.ScheduledReminders, r => r.GrainId.Key == key && r.Name == "gone");
+        // Had it come back, its tick (due a minute earlier) would reach the grain before the control's.
+        await AdvanceWhenScheduledAsync(silo, clock, 5 * Minute);
+        await Eventually.WaitUntilAsync(() => !Ticks.For(key).IsEmpty, "the control tick");
+        Assert.Equal(["control"], Ticks.For(key).Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task RefreshThatReadTheRowsBeforeARegistration_LeavesTheNewReminderArmed()
+    {
+        var (silo, clock, reads, log) = await StartWithHeldReadsAsync();
+        var key = NewKey();
+        var grain = silo.GrainFactory.GetGrain<IReminderGrain>(key);
+
+        var hold = reads.HoldNextPartitionRead();
+        clock.Advance(Minute);
+        await hold.Read;
+        await grain.Register("new", Minute, Minute);
+        await ReleaseAndWaitForTheLoadAsync(hold, log);
+
+        Assert.NotNull(ArmedFor(silo, key));
+        await AdvanceWhenScheduledAsync(silo, clock, Minute);
+        await Eventually.WaitUntilAsync(() => Ticks.For(key).Count == 1, "the new reminder's first tick");
     }
 
     [Fact]
@@ -98,6 +159,34 @@ public abstract class ReminderDeliveryTests(ITestOutputHelper output) : SiloStor
 
         Assert.Contains("IRemindable", error.Message, StringComparison.Ordinal);
     }
+
+    private async Task<(TestSilo Silo, ManualTimeProvider Clock, HeldReminderReads Reads, LogRecorder Log)> StartWithHeldReadsAsync()
+    {
+        var clock = new ManualTimeProvider();
+        var reads = new HeldReminderReads();
+        var log = new LogRecorder();
+        var silo = await StartSiloAsync(
+            clock,
+            s => s.Configure<ReminderOptions>(o => o.RefreshInterval = Minute),
+            services =>
+            {
+                reads.Decorate(services);
+                log.AddTo(services, "AiOs.Runtime");
+            });
+        return (silo, clock, reads, log);
+    }
+
+    // The silo logs each load of reminders once it has applied the rows (event 1400); nothing else shows it is done.
+    private static async Task ReleaseAndWaitForTheLoadAsync(HeldReminderReads.Hold hold, LogRecorder log)
+    {
+        const int RemindersLoaded = 1400;
+        var before = log.Count(RemindersLoaded);
+        hold.Release();
+        await Eventually.WaitUntilAsync(() => log.Count(RemindersLoaded) > before, "the refresh applied the rows it read");
+    }
+
+    private static ReminderEntry? ArmedFor(TestSilo silo, string key) =>
+        silo.Runtime.ScheduledReminders.SingleOrDefault(r => r.GrainId.Key == key);
 
     private static async Task<ReminderEntry?> ReminderRowAsync(TestSilo silo, string key, string name) =>
         await ((IReminderTable)silo.Services.GetService(typeof(IReminderTable))!).ReadAsync(new GrainId("kit-reminder", key), name);

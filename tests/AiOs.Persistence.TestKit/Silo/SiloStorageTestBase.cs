@@ -17,8 +17,9 @@ public abstract class SiloStorageTestBase(ITestOutputHelper output) : IAsyncLife
     /// <summary>Reads and writes rows behind the silo's back (the provider instance of the silo under test).</summary>
     protected static IGrainStateStore StoreOf(TestSilo silo) => silo.Services.GetRequiredService<IGrainStateStore>();
 
-    /// <summary>Starts a silo on the test database. Reminders may have periods down to one second here.</summary>
-    protected async Task<TestSilo> StartSiloAsync(TimeProvider? time = null, Action<SiloBuilder>? configure = null)
+    /// <summary>Starts a silo on the test database. Reminders may have periods down to one second here.
+    /// <paramref name="services"/> runs after the provider is registered (to wrap what it registered).</summary>
+    protected async Task<TestSilo> StartSiloAsync(TimeProvider? time = null, Action<SiloBuilder>? configure = null, Action<IServiceCollection>? services = null)
     {
         var silo = await TestSilo.StartAsync(
             typeof(CounterGrain).Assembly,
@@ -27,7 +28,11 @@ public abstract class SiloStorageTestBase(ITestOutputHelper output) : IAsyncLife
                 s.Configure<ReminderOptions>(o => o.MinimumPeriod = TimeSpan.FromSeconds(1));
                 configure?.Invoke(s);
             },
-            AddStorage,
+            s =>
+            {
+                AddStorage(s);
+                services?.Invoke(s);
+            },
             time,
             output);
         _silos.Add(silo);
