@@ -133,8 +133,9 @@ public sealed partial class CoordinatorGrain(
 
         if (_driving)
         {
-            // The run owns the checkpoint: it pauses the goal once its running tasks have finished.
-            _hold ??= ("operator", reason);
+            // The run owns the checkpoint: it pauses the goal once its running tasks have finished. The operator's pause
+            // replaces a budget's or the deadline's, so that a budget change cannot call it off.
+            _hold = _hold is { By: "operator" } asked ? asked : ("operator", reason);
         }
         else
         {
@@ -148,8 +149,9 @@ public sealed partial class CoordinatorGrain(
     {
         if (goal.State.Phase != GoalPhase.Paused)
         {
-            // A pause still waiting for running tasks is called off.
+            // A pause still waiting for running tasks is called off, and the run starts what it held back.
             _hold = null;
+            _wake.TrySetResult();
             return Snapshot();
         }
 
@@ -161,6 +163,19 @@ public sealed partial class CoordinatorGrain(
         await CheckpointAsync(goal.State.DeadlineWaived && goal.State.Request?.Deadline < time.GetUtcNow() ? "resumed by the operator, past the deadline" : "resumed");
         StartDriving();
         return Snapshot();
+    }
+
+    public async Task BudgetChanged()
+    {
+        if (goal.State.Phase == GoalPhase.Paused && goal.State.PausedBy == "budget")
+        {
+            await Resume();
+        }
+        else if (_hold is { By: "budget" })
+        {
+            _hold = null;
+            _wake.TrySetResult();
+        }
     }
 
     public Task<GoalStatus> ApprovalDecided(string approvalId)
@@ -231,7 +246,7 @@ public sealed partial class CoordinatorGrain(
     {
         try
         {
-            if (goal.State.Phase == GoalPhase.Planning && !await PlanAsync())
+            if (goal.State.Phase == GoalPhase.Planning && !await PlanWithinBudgetAsync())
             {
                 return;
             }
@@ -241,11 +256,6 @@ public sealed partial class CoordinatorGrain(
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
             await FinishAsync(GoalPhase.Cancelled, "cancelled by the operator");
-        }
-        catch (BudgetExceededException ex)
-        {
-            // The planner's call was not made.
-            await PauseAsync("budget", ex.Message);
         }
         finally
         {
@@ -353,6 +363,38 @@ public sealed partial class CoordinatorGrain(
         return response.Text;
     }
 
+    // False when the goal did not get a plan (escalated, or held by a budget).
+    private async Task<bool> PlanWithinBudgetAsync()
+    {
+        var budgetChanges = await Budgets.Changes();
+        try
+        {
+            return await PlanAsync();
+        }
+        catch (BudgetExceededException ex)
+        {
+            // The planner's call was not made. Held before the goal is listed, so that a budget change told to it from
+            // then on finds the hold to call off.
+            _hold ??= ("budget", ex.Message);
+            if (!await Budgets.WaitForBudget(GrainId.Key, budgetChanges) && _hold is { By: "budget" })
+            {
+                // A budget was set after the refusal.
+                _hold = null;
+            }
+
+            if (Hold() is { } held)
+            {
+                await PauseAsync(held.By, held.Reason);
+            }
+            else
+            {
+                _driveAgain = true;
+            }
+
+            return false;
+        }
+    }
+
     private async Task RunAsync()
     {
         var running = new Dictionary<Task<TaskOutcome>, TaskRecord>();
@@ -360,13 +402,17 @@ public sealed partial class CoordinatorGrain(
         {
             _cancel.Token.ThrowIfCancellationRequested();
             await ResumeDecidedAsync();
-            var hold = Hold();
-            foreach (var ready in goal.State.Tasks.Where(t => hold is null && t.Phase is TaskPhase.Pending or TaskPhase.Running && !running.ContainsValue(t) && DependenciesDone(t)).ToList())
+            if (ReadyTasks(running).Count > 0)
             {
-                ready.Phase = TaskPhase.Running;
-                ready.StartedAt ??= time.GetUtcNow();
-                await CheckpointAsync($"task {ready.Task.Id} started ({ready.Task.Role})");
-                running[ExecuteWithRetriesAsync(ready)] = ready;
+                // Read before the tasks' calls, so that a refusal can be told whether a budget was set after it.
+                var budgetChanges = await Budgets.Changes();
+                foreach (var ready in ReadyTasks(running))
+                {
+                    ready.Phase = TaskPhase.Running;
+                    ready.StartedAt ??= time.GetUtcNow();
+                    await CheckpointAsync($"task {ready.Task.Id} started ({ready.Task.Role})");
+                    running[ExecuteWithRetriesAsync(ready, budgetChanges)] = ready;
+                }
             }
 
             if (running.Count == 0)
@@ -411,6 +457,20 @@ public sealed partial class CoordinatorGrain(
                 // Not done and not failed: it runs again when the goal resumes.
                 record.Phase = TaskPhase.Pending;
                 _hold ??= taskHold;
+
+                // A budget's hold is listed with the budgets grain now, not once the goal pauses, so that a budget set while
+                // the other running tasks finish calls it off. It is held first, so that such a change finds it.
+                if (taskHold.By == "budget" && !await Budgets.WaitForBudget(GrainId.Key, outcome.BudgetChangesSeen))
+                {
+                    if (_hold is { By: "budget" })
+                    {
+                        _hold = null;
+                    }
+
+                    await CheckpointAsync($"task {record.Task.Id} stopped ({taskHold.By}): {taskHold.Reason}; a budget has been set since, so it runs again");
+                    continue;
+                }
+
                 await CheckpointAsync($"task {record.Task.Id} stopped ({taskHold.By}): {taskHold.Reason}");
             }
             else
@@ -458,12 +518,18 @@ public sealed partial class CoordinatorGrain(
         await CheckpointAsync($"approval decided: {string.Join(", ", resumed.Select(t => $"{t.ApprovalId} (task {t.Task.Id})"))}; resuming");
     }
 
+    // The tasks that may start now: none while the goal is held.
+    private List<TaskRecord> ReadyTasks(Dictionary<Task<TaskOutcome>, TaskRecord> running) =>
+        Hold() is null
+            ? goal.State.Tasks.Where(t => t.Phase is TaskPhase.Pending or TaskPhase.Running && !running.ContainsValue(t) && DependenciesDone(t)).ToList()
+            : [];
+
     private bool DependenciesDone(TaskRecord record) =>
         (record.Task.DependsOn ?? []).All(d => goal.State.Tasks.Any(t => t.Task.Id == d && t.Phase == TaskPhase.Done));
 
     // Retries on the role's tier with exponential backoff and jitter, then once on the other tier; a refusal (outside the
     // role's contract) is not retried.
-    private async Task<TaskOutcome> ExecuteWithRetriesAsync(TaskRecord record)
+    private async Task<TaskOutcome> ExecuteWithRetriesAsync(TaskRecord record, long budgetChanges)
     {
         var contract = roles.Find(record.Task.Role)!;
         var worker = GrainFactory.GetGrain<IRoleTaskGrain>($"{GrainId.Key}/{record.Task.Id}");
@@ -491,7 +557,7 @@ public sealed partial class CoordinatorGrain(
             catch (BudgetExceededException ex)
             {
                 // Not retried: the call was not made, and would not be until the operator raises the budget.
-                return new TaskOutcome(null, attempts, null, ("budget", ex.Message));
+                return new TaskOutcome(null, attempts, null, ("budget", ex.Message), budgetChanges);
             }
             catch (GoalDeadlinePassedException ex)
             {
@@ -520,21 +586,18 @@ public sealed partial class CoordinatorGrain(
             ? ("deadline", $"the goal's deadline {deadline:u} has passed with {goal.State.Tasks.Count(t => t.Phase != TaskPhase.Done)} task(s) not done; resume to run on past it, or cancel")
             : null;
 
+    // A budget's pause is on the budgets grain's list already: it was put there when the hold was taken, before the pause
+    // can be seen. (A crash in between leaves a running goal on the list, which BudgetChanged passes over.)
     private async Task PauseAsync(string by, string reason)
     {
-        if (by == "budget")
-        {
-            // On the waiting list before the pause can be seen: an operator who sees the goal paused and raises its budget
-            // must find it there. (A crash in between leaves a running goal on the list, which Resume passes over.)
-            await GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key).WaitForBudget(GrainId.Key);
-        }
-
         _hold = null;
         goal.State.Phase = GoalPhase.Paused;
         goal.State.PausedBy = by;
         goal.State.Escalation = reason;
         await CheckpointAsync($"paused ({by}): {reason}");
     }
+
+    private IBudgetsGrain Budgets => GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key);
 
     private static long BudgetMicros(decimal budget) =>
         budget is < 0 or > 1_000_000_000m
@@ -621,5 +684,6 @@ public sealed partial class CoordinatorGrain(
         goal.State.Tasks.ToDictionary(t => t.Task.Id, t => t.Output),
         [.. goal.State.Tasks.Where(t => t.Phase == TaskPhase.WaitingForApproval && t.ApprovalId is not null).Select(t => t.ApprovalId!)]);
 
-    private sealed record TaskOutcome(RoleResult? Result, int Attempts, string? Error, (string By, string Reason)? Hold = null);
+    // BudgetChangesSeen: the budgets' change count read before the task's calls (see IBudgetsGrain.Changes).
+    private sealed record TaskOutcome(RoleResult? Result, int Attempts, string? Error, (string By, string Reason)? Hold = null, long BudgetChangesSeen = 0);
 }

@@ -24,6 +24,11 @@ public interface ICoordinatorGrain : IGrainWithStringKey
     /// <summary>Resumes a paused goal from its checkpoint (completed tasks are not run again). A goal paused at its
     /// deadline then runs on past it. Anything but a paused goal is left as it is.</summary>
     Task<GoalStatus> Resume();
+
+    /// <summary>Told by the budgets grain that a budget was set: a goal paused by a budget resumes, and a budget's hold
+    /// still waiting for running tasks is called off, so the refused task runs again (and is held again if the cap is
+    /// still reached). A pause the operator asked for stays.</summary>
+    Task BudgetChanged();
     /// <summary>An approval a task waits for was decided (by the operator or its default action): the task runs again at
     /// once and finds the decision. Unknown or already handled ids change nothing.</summary>
     Task<GoalStatus> ApprovalDecided(string approvalId);

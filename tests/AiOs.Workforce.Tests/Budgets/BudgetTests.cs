@@ -67,6 +67,82 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task BudgetRaisedWhileARefusedTaskWaitsForTheOthers_RunsItAgain_AndTheGoalNeverPauses()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = new GatedChatClientWithUsage(async () => { await release.Task; return Good; });
+        var auditor = new ScriptedChatClient((_, _) => Good);
+        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(writer, auditor), ShiftedTimeProvider.AtMidday()); // role budgets: one UTC day
+        var budgets = silo.GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key);
+        await budgets.Set(BudgetScope.Role, "auditor", 0, "operator");
+        var goalId = NewId("goal");
+        var coordinator = silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId);
+
+        await coordinator.Submit(new GoalRequest("audit and draft", Playbook: "audit-and-draft"));
+        await Eventually.WaitUntilAsync(
+            async () => writer.Started == 1 && (await coordinator.Status()).History.Any(h => h.Contains("task audit stopped (budget)", StringComparison.Ordinal)),
+            "the audit refused while the draft is being written");
+        await budgets.Set(BudgetScope.Role, "auditor", 1_000_000_000, "operator");
+        release.SetResult();
+        var ended = await WaitForEitherAsync(silo, goalId, GoalPhase.Done, GoalPhase.Paused);
+
+        Assert.Equal(GoalPhase.Done, ended.Phase);
+        Assert.Equal(1, auditor.Calls);
+        Assert.DoesNotContain(ended.History, h => h.Contains("paused", StringComparison.Ordinal));
+        Assert.Empty(await budgets.Waiting());
+    }
+
+    [Fact]
+    public async Task BudgetRaisedBetweenARefusalAndTheGoalJoiningTheWaitingList_RunsTheTaskAgainAtOnce()
+    {
+        var auditor = new ScriptedChatClient((_, _) => Good);
+        var hold = new HoldWaitForBudget();
+        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(auditor, auditor), ShiftedTimeProvider.AtMidday(), s => s.AddOutgoingGrainCallFilter(hold));
+        var budgets = silo.GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key);
+        await budgets.Set(BudgetScope.Role, "auditor", 0, "operator");
+        var goalId = NewId("goal");
+
+        await silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId).Submit(new GoalRequest("audit", Playbook: "audit"));
+        await hold.Held.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        await budgets.Set(BudgetScope.Role, "auditor", 1_000_000_000, "operator");
+        hold.Release();
+        var ended = await WaitForEitherAsync(silo, goalId, GoalPhase.Done, GoalPhase.Paused);
+
+        Assert.Equal(GoalPhase.Done, ended.Phase);
+        Assert.Contains(ended.History, h => h.Contains("a budget has been set since, so it runs again", StringComparison.Ordinal));
+        Assert.Equal(1, auditor.Calls);
+        Assert.Empty(await budgets.Waiting());
+    }
+
+    [Fact]
+    public async Task BudgetSet_DoesNotCallOffAPauseTheOperatorAskedFor()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = new GatedChatClientWithUsage(async () => { await release.Task; return Good; });
+        var auditor = new ScriptedChatClient((_, _) => Good);
+        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(writer, auditor), ShiftedTimeProvider.AtMidday());
+        var budgets = silo.GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key);
+        await budgets.Set(BudgetScope.Role, "auditor", 0, "operator");
+        var goalId = NewId("goal");
+        var coordinator = silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId);
+        await coordinator.Submit(new GoalRequest("audit and draft", Playbook: "audit-and-draft"));
+        await Eventually.WaitUntilAsync(
+            async () => writer.Started == 1 && (await coordinator.Status()).History.Any(h => h.Contains("task audit stopped (budget)", StringComparison.Ordinal)),
+            "the audit refused while the draft is being written");
+
+        await coordinator.Pause("reviewing the numbers first");
+        await budgets.Set(BudgetScope.Role, "auditor", 1_000_000_000, "operator");
+        release.SetResult();
+        var paused = await WaitForAsync(silo, goalId, GoalPhase.Paused);
+
+        Assert.Equal("reviewing the numbers first", paused.Escalation);
+        Assert.Equal(0, auditor.Calls);
+        await coordinator.Resume();
+        await WaitForAsync(silo, goalId, GoalPhase.Done);
+        Assert.Equal(1, auditor.Calls);
+    }
+
+    [Fact]
     public async Task ConcurrentCalls_AgainstOneBudget_NeverMakeMoreCallsThanItHolds()
     {
         var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -231,7 +307,7 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
         Assert.Empty(await silo.Services.GetRequiredService<ISpendStore>().ListBudgetsAsync(DateTimeOffset.UtcNow));
     }
 
-    private Task<TestSilo> StartAsync(string database, IModelProviders providers, TimeProvider? time = null) => StartSiloAsync(database, time: time, services: services =>
+    private Task<TestSilo> StartAsync(string database, IModelProviders providers, TimeProvider? time = null, Action<AiOs.Runtime.Hosting.SiloBuilder>? silo = null) => StartSiloAsync(database, time: time, silo: silo, services: services =>
     {
         services.AddAiOsWorkforce(
             o =>
@@ -246,6 +322,9 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
                     new PlannedTask("draft", "writer", "write the draft", DependsOn: ["brief"])])));
                 o.Playbooks.Add(new Playbook("analyse", [], new Plan([new PlannedTask("analyse", "analyst", "analyse the numbers")])));
                 o.Playbooks.Add(new Playbook("audit", [], new Plan([new PlannedTask("audit", "auditor", "audit the numbers")])));
+                o.Playbooks.Add(new Playbook("audit-and-draft", [], new Plan([
+                    new PlannedTask("audit", "auditor", "audit the numbers"),
+                    new PlannedTask("draft", "writer", "write the draft")])));
             },
             m =>
             {
@@ -270,12 +349,36 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
     private static async Task<SpendRow> SpentAsync(TestSilo silo, string goalId) =>
         Assert.Single(await silo.Services.GetRequiredService<ISpendStore>().QuerySpendAsync(Today(SpendGrouping.Goal, goalId)));
 
-    private static async Task<GoalStatus> WaitForAsync(TestSilo silo, string goalId, GoalPhase phase)
+    private static async Task<GoalStatus> WaitForAsync(TestSilo silo, string goalId, GoalPhase phase) =>
+        await WaitForEitherAsync(silo, goalId, phase, phase);
+
+    private static async Task<GoalStatus> WaitForEitherAsync(TestSilo silo, string goalId, GoalPhase phase, GoalPhase other)
     {
         var coordinator = silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId);
         GoalStatus? status = null;
-        await Eventually.WaitUntilAsync(async () => (status = await coordinator.Status()).Phase == phase, $"goal {goalId} reaches {phase}");
+        await Eventually.WaitUntilAsync(async () => (status = await coordinator.Status()).Phase == phase || status.Phase == other, $"goal {goalId} reaches {phase} or {other}");
         return status!;
+    }
+}
+
+/// <summary>Holds a goal's first call to <see cref="IBudgetsGrain.WaitForBudget"/> on its way out, until released: the
+/// goal's call has then been refused but the goal is not on the waiting list yet.</summary>
+internal sealed class HoldWaitForBudget : IOutgoingGrainCallFilter
+{
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Release() => _released.TrySetResult();
+
+    public async Task Invoke(IOutgoingGrainCallContext context)
+    {
+        if (context.InterfaceName == typeof(IBudgetsGrain).FullName && context.MethodName == nameof(IBudgetsGrain.WaitForBudget) && Held.TrySetResult())
+        {
+            await _released.Task;
+        }
+
+        await context.Invoke();
     }
 }
 
