@@ -69,19 +69,9 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
     [Fact]
     public async Task BudgetRaisedWhileARefusedTaskWaitsForTheOthers_RunsItAgain_AndTheGoalNeverPauses()
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var writer = new GatedChatClientWithUsage(async () => { await release.Task; return Good; });
-        var auditor = new ScriptedChatClient((_, _) => Good);
-        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(writer, auditor), ShiftedTimeProvider.AtMidday()); // role budgets: one UTC day
+        var (silo, goalId, auditor, release) = await AuditRefusedWhileTheDraftIsWrittenAsync();
         var budgets = silo.GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key);
-        await budgets.Set(BudgetScope.Role, "auditor", 0, "operator");
-        var goalId = NewId("goal");
-        var coordinator = silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId);
 
-        await coordinator.Submit(new GoalRequest("audit and draft", Playbook: "audit-and-draft"));
-        await Eventually.WaitUntilAsync(
-            async () => writer.Started == 1 && (await coordinator.Status()).History.Any(h => h.Contains("task audit stopped (budget)", StringComparison.Ordinal)),
-            "the audit refused while the draft is being written");
         await budgets.Set(BudgetScope.Role, "auditor", 1_000_000_000, "operator");
         release.SetResult();
         var ended = await WaitForEitherAsync(silo, goalId, GoalPhase.Done, GoalPhase.Paused);
@@ -117,18 +107,9 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
     [Fact]
     public async Task BudgetSet_DoesNotCallOffAPauseTheOperatorAskedFor()
     {
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var writer = new GatedChatClientWithUsage(async () => { await release.Task; return Good; });
-        var auditor = new ScriptedChatClient((_, _) => Good);
-        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(writer, auditor), ShiftedTimeProvider.AtMidday());
+        var (silo, goalId, auditor, release) = await AuditRefusedWhileTheDraftIsWrittenAsync();
         var budgets = silo.GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key);
-        await budgets.Set(BudgetScope.Role, "auditor", 0, "operator");
-        var goalId = NewId("goal");
         var coordinator = silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId);
-        await coordinator.Submit(new GoalRequest("audit and draft", Playbook: "audit-and-draft"));
-        await Eventually.WaitUntilAsync(
-            async () => writer.Started == 1 && (await coordinator.Status()).History.Any(h => h.Contains("task audit stopped (budget)", StringComparison.Ordinal)),
-            "the audit refused while the draft is being written");
 
         await coordinator.Pause("reviewing the numbers first");
         await budgets.Set(BudgetScope.Role, "auditor", 1_000_000_000, "operator");
@@ -336,6 +317,25 @@ public abstract class BudgetTests(ITestStorage storage, ITestOutputHelper output
             });
         services.AddSingleton(providers);
     });
+
+    // A goal of two tasks at once: the audit, refused by the auditor's budget of 0, and the draft, whose model call is held
+    // until `release` is completed. Returns once the audit has been refused while the draft is being written.
+    private async Task<(TestSilo Silo, string GoalId, ScriptedChatClient Auditor, TaskCompletionSource Release)> AuditRefusedWhileTheDraftIsWrittenAsync()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = new GatedChatClientWithUsage(async () => { await release.Task; return Good; });
+        var auditor = new ScriptedChatClient((_, _) => Good);
+        var silo = await StartAsync(Storage.NewDatabase(), new ScriptedModelProviders(writer, auditor), ShiftedTimeProvider.AtMidday()); // role budgets: one UTC day
+        await silo.GrainFactory.GetGrain<IBudgetsGrain>(BudgetsGrain.Key).Set(BudgetScope.Role, "auditor", 0, "operator");
+        var goalId = NewId("goal");
+        var coordinator = silo.GrainFactory.GetGrain<ICoordinatorGrain>(goalId);
+
+        await coordinator.Submit(new GoalRequest("audit and draft", Playbook: "audit-and-draft"));
+        await Eventually.WaitUntilAsync(
+            async () => writer.Started == 1 && (await coordinator.Status()).History.Any(h => h.Contains("task audit stopped (budget)", StringComparison.Ordinal)),
+            "the audit refused while the draft is being written");
+        return (silo, goalId, auditor, release);
+    }
 
     private static ChatResponse ToolCallCosting(long input, long output) =>
         new(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent(Guid.NewGuid().ToString("N"), "look_again", new Dictionary<string, object?>())]))
