@@ -373,15 +373,8 @@ public sealed partial class CoordinatorGrain(
         }
         catch (BudgetExceededException ex)
         {
-            // The planner's call was not made. Held before the goal is listed, so that a budget change told to it from
-            // then on finds the hold to call off.
-            _hold ??= ("budget", ex.Message);
-            if (!await Budgets.WaitForBudget(GrainId.Key, budgetChanges) && _hold is { By: "budget" })
-            {
-                // A budget was set after the refusal.
-                _hold = null;
-            }
-
+            // The planner's call was not made.
+            await HoldForBudgetAsync(ex.Message, budgetChanges);
             if (Hold() is { } held)
             {
                 await PauseAsync(held.By, held.Reason);
@@ -404,7 +397,8 @@ public sealed partial class CoordinatorGrain(
             await ResumeDecidedAsync();
             if (ReadyTasks(running).Count > 0)
             {
-                // Read before the tasks' calls, so that a refusal can be told whether a budget was set after it.
+                // Read before the tasks' calls, so that a refusal can be told whether a budget was set after it. The ready
+                // tasks are looked at again after this await: a pause may have come in meanwhile.
                 var budgetChanges = await Budgets.Changes();
                 foreach (var ready in ReadyTasks(running))
                 {
@@ -456,21 +450,13 @@ public sealed partial class CoordinatorGrain(
             {
                 // Not done and not failed: it runs again when the goal resumes.
                 record.Phase = TaskPhase.Pending;
-                _hold ??= taskHold;
-
-                // A budget's hold is listed with the budgets grain now, not once the goal pauses, so that a budget set while
-                // the other running tasks finish calls it off. It is held first, so that such a change finds it.
-                if (taskHold.By == "budget" && !await Budgets.WaitForBudget(GrainId.Key, outcome.BudgetChangesSeen))
+                if (taskHold.By == "budget" && !await HoldForBudgetAsync(taskHold.Reason, outcome.BudgetChangesSeen))
                 {
-                    if (_hold is { By: "budget" })
-                    {
-                        _hold = null;
-                    }
-
                     await CheckpointAsync($"task {record.Task.Id} stopped ({taskHold.By}): {taskHold.Reason}; a budget has been set since, so it runs again");
                     continue;
                 }
 
+                _hold ??= taskHold;
                 await CheckpointAsync($"task {record.Task.Id} stopped ({taskHold.By}): {taskHold.Reason}");
             }
             else
@@ -516,6 +502,25 @@ public sealed partial class CoordinatorGrain(
 
         (goal.State.Phase, goal.State.Escalation) = (GoalPhase.Running, null);
         await CheckpointAsync($"approval decided: {string.Join(", ", resumed.Select(t => $"{t.ApprovalId} (task {t.Task.Id})"))}; resuming");
+    }
+
+    // Holds the goal for a budget's refusal and lists it with the budgets grain at once, not when the goal pauses, so that
+    // a budget set while the other running tasks finish calls the hold off. Held before listed, so that such a change
+    // finds the hold. False, and not held, when a budget was set after `changesSeen`: the refused call is made again now.
+    private async Task<bool> HoldForBudgetAsync(string reason, long changesSeen)
+    {
+        _hold ??= ("budget", reason);
+        if (await Budgets.WaitForBudget(GrainId.Key, changesSeen))
+        {
+            return true;
+        }
+
+        if (_hold is { By: "budget" })
+        {
+            _hold = null;
+        }
+
+        return false;
     }
 
     // The tasks that may start now: none while the goal is held.
